@@ -1,0 +1,69 @@
+import path from "node:path";
+import { mkdir } from "node:fs/promises";
+import mongoose from "mongoose";
+import type { Logger } from "pino";
+import { startEngine, type EmbeddedEngine } from "./embedded/index.js";
+
+/** An open database: mongoose's default connection, plus the embedded engine when we started one. */
+export interface Database {
+  readonly uri: string;
+  readonly connection: mongoose.Connection;
+  readonly embedded: boolean;
+  /** True when the server answers a ping (used by /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  mongodbUri: string | null;
+  /** Where the embedded engine keeps its files; null keeps it in memory (tests). */
+  dataDir: string | null;
+  logger: Logger;
+}
+
+/** Connects mongoose to MONGODB_URI, or starts the embedded engine on an ephemeral loopback port. */
+export async function connectDatabase(options: ConnectOptions): Promise<Database> {
+  let engine: EmbeddedEngine | null = null;
+  let uri = options.mongodbUri;
+  if (uri === null) {
+    const dbpath = options.dataDir === null ? null : path.join(options.dataDir, "db");
+    if (dbpath !== null) await mkdir(dbpath, { recursive: true });
+    const log = options.logger.child({ component: "embedded-engine" });
+    engine = await startEngine({
+      host: "127.0.0.1",
+      port: 0,
+      dbpath,
+      logger: {
+        info: (msg, meta) => log.info(meta ?? {}, msg),
+        warn: (msg, meta) => log.warn(meta ?? {}, msg),
+        error: (msg, meta) => log.error(meta ?? {}, msg),
+      },
+    });
+    uri = `${engine.uri}/firma-gateway`;
+    options.logger.info({ dbpath: dbpath ?? "(memory)" }, "embedded database engine started");
+  }
+
+  // Fail fast at start-up instead of buffering commands forever against an unreachable server.
+  mongoose.set("bufferCommands", false);
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000 });
+  const connection = mongoose.connection;
+  await Promise.all(Object.values(connection.models).map((m) => m.init()));
+
+  return {
+    uri,
+    connection,
+    embedded: engine !== null,
+    async ping() {
+      try {
+        await connection.db?.admin().ping();
+        return connection.db !== undefined;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await mongoose.disconnect();
+      await engine?.close();
+    },
+  };
+}

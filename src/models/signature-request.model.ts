@@ -1,0 +1,78 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument } from "mongoose";
+
+/** Upstream's four `stato` values in English, plus the gateway's own SUBMITTING and FAILED. */
+export const REQUEST_STATUSES = [
+  "SUBMITTING",
+  "IN_REGISTRAZIONE",
+  "IN_RICONOSCIMENTO",
+  "IN_LAVORAZIONE",
+  "EVASA",
+  "FAILED",
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+const historyEntrySchema = new Schema(
+  {
+    status: { type: String, required: true, enum: REQUEST_STATUSES },
+    at: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+/** A device order as the gateway knows it: intent first (SUBMITTING), then mirrored from upstream. */
+const signatureRequestSchema = new Schema(
+  {
+    tenantId: { type: Schema.Types.ObjectId, required: true },
+    mode: { type: String, required: true, enum: ["TEST", "LIVE"] },
+    productCode: { type: String, required: true },
+    status: { type: String, required: true, enum: REQUEST_STATUSES },
+    statusHistory: { type: [historyEntrySchema], default: [] },
+    idempotencyKey: { type: String, default: null },
+    inputHash: { type: String, default: null },
+    upstreamId: { type: String, default: null },
+    requestCode: { type: String, default: null },
+    applicantId: { type: Schema.Types.ObjectId, default: null },
+    shipmentId: { type: Schema.Types.ObjectId, default: null },
+    options: {
+      assistance: { type: Boolean, default: false },
+      urgent: { type: Boolean, default: false },
+      videoRecognition: { type: Boolean, default: false },
+      quantity: { type: Number, default: 1 },
+    },
+    formUploaded: { type: Boolean, default: false },
+    documentUploaded: { type: Boolean, default: false },
+    device: {
+      deviceNumber: { type: String, default: null },
+      cardCode: { type: String, default: null },
+      userCode: { type: String, default: null },
+      alias: { type: String, default: null },
+      iut: { type: String, default: null },
+    },
+    credentials: {
+      token: { type: String, default: null },
+      code: { type: String, default: null },
+      username: { type: String, default: null },
+    },
+    failure: {
+      code: { type: String, default: null },
+      message: { type: String, default: null },
+    },
+    callbackSecretHash: { type: String, default: null },
+    issuedAt: { type: Date, default: null },
+    expiresAt: { type: Date, default: null },
+    /** When the reconciler should look at this request next (null once final). */
+    nextCheckAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+signatureRequestSchema.index(
+  { tenantId: 1, idempotencyKey: 1 },
+  { unique: true, partialFilterExpression: { idempotencyKey: { $type: "string" } } },
+);
+signatureRequestSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
+signatureRequestSchema.index({ tenantId: 1, upstreamId: 1 });
+signatureRequestSchema.index({ nextCheckAt: 1 });
+
+export type SignatureRequestFields = InferSchemaType<typeof signatureRequestSchema>;
+export type SignatureRequestDocument = HydratedDocument<SignatureRequestFields>;
+export const SignatureRequestModel = model("SignatureRequest", signatureRequestSchema);

@@ -1,0 +1,19 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument } from "mongoose";
+
+export const TENANT_MODES = ["TEST", "LIVE"] as const;
+export type TenantMode = (typeof TENANT_MODES)[number];
+
+const tenantSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    mode: { type: String, required: true, enum: TENANT_MODES },
+    /** The tenant's Openapi token for live calls, encrypted at rest (never stored in clear). */
+    upstreamTokenEnc: { type: String, default: null },
+  },
+  { timestamps: true },
+);
+tenantSchema.index({ name: 1 });
+
+export type TenantFields = InferSchemaType<typeof tenantSchema>;
+export type TenantDocument = HydratedDocument<TenantFields>;
+export const TenantModel = model("Tenant", tenantSchema);

@@ -1,0 +1,2 @@
+export * from "./tenant/index.js";
+export * from "./viewer/index.js";

@@ -1,0 +1,2 @@
+export * from "./viewer.type.js";
+export * from "./viewer.resolver.js";

@@ -1,0 +1,8 @@
+import { Field, ObjectType } from "type-graphql";
+import { Tenant } from "../tenant/tenant.type.js";
+
+@ObjectType({ description: "The caller, as identified by its API key." })
+export class Viewer {
+  @Field(() => Tenant)
+  tenant!: Tenant;
+}

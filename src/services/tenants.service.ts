@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from "node:crypto";
+import { Types } from "mongoose";
+import { ApiKeyModel, TenantModel, TENANT_MODES, type TenantMode } from "../models/index.js";
+import { BadUserInputError } from "../errors/index.js";
+
+/** What the rest of the gateway knows about a caller's tenant. */
+export interface TenantView {
+  id: string;
+  name: string;
+  mode: TenantMode;
+}
+
+export interface CreatedTenant {
+  tenant: TenantView;
+  /** Shown once: only its hash is stored. */
+  apiKey: string;
+}
+
+const KEY_PATTERN = /^fgw_(test|live)_[A-Za-z0-9_-]{32}$/;
+
+/** SHA-256 of an API key, hex: how keys are stored and looked up. */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** A fresh API key whose prefix shows its mode: `fgw_test_...` or `fgw_live_...`. */
+export function generateApiKey(mode: TenantMode): string {
+  return `fgw_${mode.toLowerCase()}_${randomBytes(24).toString("base64url")}`;
+}
+
+function toView(doc: { _id: Types.ObjectId; name: string; mode: string }): TenantView {
+  return { id: doc._id.toHexString(), name: doc.name, mode: doc.mode as TenantMode };
+}
+
+/** Creates a tenant with its first API key. */
+export async function createTenant(input: { name: string; mode: string }): Promise<CreatedTenant> {
+  const name = input.name.trim();
+  const fields = [];
+  if (name.length === 0 || name.length > 200) {
+    fields.push({ path: "input.name", message: "expected 1 to 200 characters" });
+  }
+  if (!(TENANT_MODES as readonly string[]).includes(input.mode)) {
+    fields.push({ path: "input.mode", message: `expected TEST or LIVE, got ${JSON.stringify(input.mode)}` });
+  }
+  if (fields.length > 0) throw new BadUserInputError("invalid tenant", fields);
+
+  const mode = input.mode as TenantMode;
+  const tenant = await TenantModel.create({ name, mode });
+  const apiKey = await issueApiKey(tenant._id, mode);
+  return { tenant: toView(tenant), apiKey };
+}
+
+/** Issues one more API key for a tenant. */
+export async function issueApiKey(tenantId: Types.ObjectId, mode: TenantMode): Promise<string> {
+  const apiKey = generateApiKey(mode);
+  await ApiKeyModel.create({ tenantId, hash: hashApiKey(apiKey), prefix: apiKey.slice(0, 13), mode });
+  return apiKey;
+}
+
+/** Resolves an API key to its tenant; null for a malformed, unknown or revoked key. */
+export async function authenticateApiKey(key: string): Promise<TenantView | null> {
+  if (!KEY_PATTERN.test(key)) return null;
+  const record = await ApiKeyModel.findOne({ hash: hashApiKey(key), revokedAt: null }).lean();
+  if (record === null) return null;
+  const tenant = await TenantModel.findById(record.tenantId).lean();
+  return tenant === null ? null : toView(tenant);
+}
+
+/** Revokes every key of a tenant matching the given key (used by admin tooling and tests). */
+export async function revokeApiKey(key: string): Promise<boolean> {
+  const res = await ApiKeyModel.updateOne({ hash: hashApiKey(key), revokedAt: null }, { revokedAt: new Date() });
+  return res.modifiedCount === 1;
+}
+
+/**
+ * On a first start with no tenants at all, creates the `default` test tenant so a newcomer has a
+ * key to try; returns its key, or null when tenants already exist.
+ */
+export async function ensureDefaultTenant(): Promise<CreatedTenant | null> {
+  if ((await TenantModel.estimatedDocumentCount()) > 0) return null;
+  return createTenant({ name: "default", mode: "TEST" });
+}

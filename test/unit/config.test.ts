@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: "127.0.0.1",
+      mongodbUri: null,
+      redisUrl: null,
+      adminToken: null,
+      firmadigitaleUrl: "https://ws.firmadigitale.com",
+      publicUrl: "http://127.0.0.1:4000",
+      logLevel: "info",
+    });
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it("reports every invalid variable at once", () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: "eighty", MONGODB_URI: "http://x", ADMIN_TOKEN: "short", LOG_LEVEL: "loud" });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.map((p) => p.split(":")[0]);
+    expect(problems).toEqual(["PORT", "MONGODB_URI", "ADMIN_TOKEN", "LOG_LEVEL"]);
+  });
+
+  it("strips trailing slashes from URLs", () => {
+    expect(loadConfig({ FIRMADIGITALE_URL: "https://test.ws.firmadigitale.com/" }).firmadigitaleUrl).toBe(
+      "https://test.ws.firmadigitale.com",
+    );
+  });
+});
