@@ -43,11 +43,15 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     options.logger.info({ dbpath: dbpath ?? "(memory)" }, "embedded database engine started");
   }
 
-  // Fail fast at start-up instead of buffering commands forever against an unreachable server.
+  // Fail fast at start-up instead of buffering commands forever against an unreachable server, and
+  // build indexes ourselves, once per connect, before serving: unique indexes are what make
+  // idempotency keys and API key lookups correct, so they must exist before the first request.
   mongoose.set("bufferCommands", false);
+  mongoose.set("autoIndex", false);
+  mongoose.set("autoCreate", false);
   await mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000 });
   const connection = mongoose.connection;
-  await Promise.all(Object.values(connection.models).map((m) => m.init()));
+  for (const model of Object.values(connection.models)) await model.createIndexes();
 
   return {
     uri,

@@ -19,9 +19,9 @@ const applicantSchema = new Schema(
     citizenship: { type: String, required: true },
     taxCodeEnc: { type: String, required: true },
     taxCodeHash: { type: String, required: true },
+    taxCodeMasked: { type: String, required: true },
     residence: {
       address: { type: String, required: true },
-      streetNumber: { type: String, required: true },
       city: { type: String, required: true },
       province: { type: String, required: true },
       postalCode: { type: String, required: true },

@@ -13,7 +13,7 @@ const shipmentSchema = new Schema(
     email: { type: String, default: null },
     phone: { type: String, default: null },
     address: {
-      street: { type: String, default: null },
+      address: { type: String, default: null },
       city: { type: String, default: null },
       province: { type: String, default: null },
       postalCode: { type: String, default: null },

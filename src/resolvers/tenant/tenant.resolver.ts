@@ -3,7 +3,6 @@ import { type Context, requireAdmin } from "../../context.js";
 import { createTenant } from "../../services/tenants.service.js";
 import { CreateTenantInput } from "./create-tenant.input.js";
 import { CreateTenantPayload } from "./create-tenant.payload.js";
-import type { Mode } from "./tenant.type.js";
 
 @Resolver()
 export class TenantResolver {
@@ -16,6 +15,6 @@ export class TenantResolver {
   ): Promise<CreateTenantPayload> {
     requireAdmin(ctx, this.adminEnabled);
     const created = await createTenant(input);
-    return { apiKey: created.apiKey, tenant: { ...created.tenant, mode: created.tenant.mode as Mode } };
+    return created;
   }
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import type { TenantMode } from "../../models/index.js";
 
 export enum Mode {
   TEST = "TEST",
@@ -18,5 +19,5 @@ export class Tenant {
   name!: string;
 
   @Field(() => Mode)
-  mode!: Mode;
+  mode!: TenantMode;
 }

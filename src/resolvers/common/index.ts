@@ -1,0 +1,2 @@
+export * from "./money.type.js";
+export * from "./page-info.type.js";

@@ -1,0 +1,285 @@
+import { createHash, randomBytes } from "node:crypto";
+import { Types } from "mongoose";
+import type { Logger } from "pino";
+import {
+  ApplicantModel,
+  ShipmentModel,
+  SignatureRequestModel,
+  type RequestStatus,
+  type SignatureRequestDocument,
+} from "../models/index.js";
+import {
+  BadUserInputError,
+  IdempotencyConflictError,
+  NotFoundError,
+  type FieldProblem,
+} from "../errors/index.js";
+import {
+  fromUpstreamRequest,
+  toUpstreamOrderBody,
+  UpstreamRejectedError,
+  UpstreamUnavailableError,
+  type ApplicantInput,
+  type OrderInputByFamily,
+  type ProductFamily,
+  type ShippingSpeed,
+} from "../provider/index.js";
+import { validateOrderInput, type PlaceOrderRequest } from "./order-input.validator.js";
+import type { StatusTracker } from "./status-tracker.service.js";
+import type { UpstreamClients } from "./upstream-clients.service.js";
+import type { TenantView } from "./tenants.service.js";
+import type { FieldCipherLike } from "./field-cipher.js";
+import { blindIndexOf, maskTail } from "./personal-data.js";
+
+export interface OrderServiceOptions {
+  clients: UpstreamClients;
+  tracker: StatusTracker;
+  cipher: FieldCipherLike;
+  /** Keyed hash for exact search on encrypted tax codes. */
+  blindIndexKey: Buffer;
+  /** Base of the callback URLs handed upstream. */
+  publicUrl: () => string;
+  logger: Logger;
+  /** How soon the reconciler first looks at an order whose POST had no clear answer. */
+  reconcileAfterMs: number;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/** Stable JSON (sorted keys) so the same input always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 of a secret, hex: how callback secrets are stored. */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+/**
+ * Places orders and changes them upstream. An order is stored (SUBMITTING) before upstream is
+ * called, keyed by the tenant's idempotency key; a POST is never retried: when its outcome is
+ * unknown the reconciler finds the upstream request by the gateway id echoed in `callback.data`.
+ */
+export class OrderService {
+  constructor(private readonly options: OrderServiceOptions) {}
+
+  /** placeOrder: idempotent per (tenant, key); see the class comment. */
+  async placeOrder(tenant: TenantView, input: PlaceOrderRequest, idempotencyKey: string): Promise<SignatureRequestDocument> {
+    if (!KEY_PATTERN.test(idempotencyKey)) {
+      throw new BadUserInputError("invalid idempotency key", [
+        { path: "idempotencyKey", message: "expected 8 to 128 characters among letters, digits and _ . : -" },
+      ]);
+    }
+    const { family, problems } = validateOrderInput(input, new Date());
+    if (problems.length > 0 || family === null) throw new BadUserInputError(`invalid order: ${problems.map((p) => p.path).join(", ")}`, problems);
+
+    const inputHash = createHash("sha256").update(canonical(input)).digest("hex");
+    const existing = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
+    if (existing) return existing;
+
+    const id = new Types.ObjectId();
+    const secret = randomBytes(24).toString("base64url");
+    const callbackUrl = `${this.options.publicUrl()}/callbacks/firmadigitale/${id.toHexString()}/${secret}`;
+    const familyInput = await this.familyInput(tenant, family, input, { url: callbackUrl, gatewayRequestId: id.toHexString() });
+    // Throws BAD_USER_INPUT for anything the mapping refuses: still nothing stored.
+    const body = toUpstreamOrderBody(family, familyInput);
+
+    const applicantId = "applicant" in familyInput ? new Types.ObjectId() : null;
+    const shipping = this.shippingOf(family, familyInput);
+    const shipmentId = shipping ? new Types.ObjectId() : null;
+    const now = new Date();
+    try {
+      await SignatureRequestModel.create({
+        _id: id,
+        tenantId: tenant.id,
+        mode: tenant.mode,
+        productCode: input.productCode,
+        status: "SUBMITTING",
+        statusHistory: [{ status: "SUBMITTING", at: now }],
+        idempotencyKey,
+        inputHash,
+        applicantId,
+        shipmentId,
+        options: this.optionsOf(familyInput),
+        callbackSecretHash: hashSecret(secret),
+        nextCheckAt: new Date(now.getTime() + this.options.reconcileAfterMs),
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        const winner = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
+        if (winner) return winner;
+      }
+      throw err;
+    }
+    if (applicantId) await this.storeApplicant(applicantId, tenant, (familyInput as { applicant: ApplicantInput }).applicant);
+    if (shipping && shipmentId) await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
+
+    const client = await this.options.clients.forTenant(tenant);
+    try {
+      const created = await client.createRequest(input.productCode, body);
+      return (await this.options.tracker.apply(id, fromUpstreamRequest(created), "MUTATION"))!;
+    } catch (err) {
+      if (err instanceof UpstreamRejectedError) {
+        await this.options.tracker.fail(id, err.code, err.message, "MUTATION");
+        throw err;
+      }
+      // Timeout, 5xx, network: upstream may or may not have the order. Keep SUBMITTING; the
+      // reconciler looks for it by our id in callback.data instead of ordering twice.
+      this.options.logger.warn({ requestId: id.toHexString(), err: (err as Error).message }, "order outcome unknown; left to the reconciler");
+      if (err instanceof UpstreamUnavailableError) return (await SignatureRequestModel.findById(id))!;
+      throw err;
+    }
+  }
+
+  /** Uploads the signed form and/or the ID document upstream. */
+  async uploadDocuments(
+    tenant: TenantView,
+    requestId: string,
+    files: { signedForm?: { fileName: string; contentBase64: string } | null; idDocument?: { fileName: string; contentBase64: string } | null },
+  ): Promise<SignatureRequestDocument> {
+    const problems: FieldProblem[] = [];
+    if (!files.signedForm && !files.idDocument) problems.push({ path: "signedForm", message: "expected signedForm, idDocument or both" });
+    for (const [name, f] of Object.entries(files)) {
+      if (!f) continue;
+      if (!/^[A-Za-z0-9+/\s]+={0,2}\s*$/.test(f.contentBase64)) problems.push({ path: `${name}.contentBase64`, message: "expected base64 content" });
+      if (f.fileName.trim() === "") problems.push({ path: `${name}.fileName`, message: "expected a file name" });
+    }
+    if (problems.length > 0) throw new BadUserInputError("invalid upload", problems);
+    const request = await this.upstreamBacked(tenant, requestId);
+    const client = await this.options.clients.forTenant(tenant);
+    const answer = await client.uploadDocuments(request.upstreamId!, {
+      ...(files.signedForm ? { modulo: files.signedForm.contentBase64.replace(/\s+/g, ""), nome_modulo: files.signedForm.fileName } : {}),
+      ...(files.idDocument ? { documento: files.idDocument.contentBase64.replace(/\s+/g, ""), nome_documento: files.idDocument.fileName } : {}),
+    });
+    return (await this.options.tracker.apply(request._id, fromUpstreamRequest(answer), "MUTATION"))!;
+  }
+
+  /** Adds video recognition to an existing request (upstream's VIDEORIC). */
+  async requestVideoRecognition(tenant: TenantView, requestId: string): Promise<SignatureRequestDocument> {
+    const request = await this.upstreamBacked(tenant, requestId);
+    const client = await this.options.clients.forTenant(tenant);
+    const answer = await client.addVideoRecognition(request.upstreamId!, request.requestCode ?? undefined);
+    return (await this.options.tracker.apply(request._id, fromUpstreamRequest(answer), "MUTATION"))!;
+  }
+
+  /** Reads the request from upstream now and stores what changed. */
+  async refresh(tenant: TenantView, requestId: string): Promise<SignatureRequestDocument> {
+    const request = await this.owned(tenant, requestId);
+    if (!request.upstreamId) return request;
+    const client = await this.options.clients.forTenant(tenant);
+    const answer = await client.getRequest(request.upstreamId);
+    return (await this.options.tracker.apply(request._id, fromUpstreamRequest(answer), "POLL"))!;
+  }
+
+  /** The tenant's request, or NOT_FOUND (a foreign id answers exactly like a missing one). */
+  async owned(tenant: TenantView, requestId: string): Promise<SignatureRequestDocument> {
+    const doc = Types.ObjectId.isValid(requestId) && /^[0-9a-f]{24}$/i.test(requestId)
+      ? await SignatureRequestModel.findOne({ _id: requestId, tenantId: tenant.id })
+      : null;
+    if (doc === null) throw new NotFoundError("signature request", requestId);
+    return doc;
+  }
+
+  private async upstreamBacked(tenant: TenantView, requestId: string): Promise<SignatureRequestDocument> {
+    const request = await this.owned(tenant, requestId);
+    if (!request.upstreamId) {
+      throw new BadUserInputError("this request has not reached upstream yet", [
+        { path: "requestId", message: `request is ${request.status}: wait until it leaves SUBMITTING` },
+      ]);
+    }
+    return request;
+  }
+
+  private async byIdempotencyKey(tenant: TenantView, key: string, inputHash: string): Promise<SignatureRequestDocument | null> {
+    const doc = await SignatureRequestModel.findOne({ tenantId: tenant.id, idempotencyKey: key });
+    if (doc === null) return null;
+    if (doc.inputHash !== inputHash) throw new IdempotencyConflictError(key);
+    return doc;
+  }
+
+  private async familyInput(
+    tenant: TenantView,
+    family: ProductFamily,
+    input: PlaceOrderRequest,
+    callback: { url: string; gatewayRequestId: string },
+  ): Promise<OrderInputByFamily[ProductFamily]> {
+    switch (family) {
+      case "SIGNATURE":
+        return { ...(input.signature as object), callback } as OrderInputByFamily["SIGNATURE"];
+      case "ARUBA":
+        return { ...(input.aruba as object), callback } as OrderInputByFamily["ARUBA"];
+      case "VIDEO":
+        return { ...(input.video as object), callback } as OrderInputByFamily["VIDEO"];
+      case "DEVICE_ONLY":
+        return { ...(input.device as object), callback } as OrderInputByFamily["DEVICE_ONLY"];
+      case "RENEWAL":
+        return { ...(input.renewal as object), callback } as OrderInputByFamily["RENEWAL"];
+      case "VIDEO_UPGRADE": {
+        const target = await this.upstreamBacked(tenant, String(input.videoUpgrade?.requestId ?? ""));
+        return { requestId: target.upstreamId!, requestCode: target.requestCode ?? undefined };
+      }
+      default: {
+        const never: never = family;
+        throw new Error(`unhandled family ${String(never)}`);
+      }
+    }
+  }
+
+  private optionsOf(input: object): Record<string, unknown> {
+    const i = input as { assistance?: boolean; urgent?: boolean; videoRecognition?: boolean; quantity?: number };
+    return { assistance: i.assistance ?? false, urgent: i.urgent ?? false, videoRecognition: i.videoRecognition ?? false, quantity: i.quantity ?? 1 };
+  }
+
+  private shippingOf(family: ProductFamily, input: object): Record<string, unknown> | null {
+    const speed = ((input as { shipping?: ShippingSpeed }).shipping ?? "STANDARD") as ShippingSpeed;
+    if (family === "SIGNATURE" || family === "ARUBA") {
+      const s = (input as { applicant: ApplicantInput }).applicant.shipping;
+      return { speed, recipient: s.recipient, email: null, phone: null, address: { address: s.address, city: s.city, province: s.province, postalCode: s.postalCode } };
+    }
+    if (family === "DEVICE_ONLY") {
+      const r = (input as OrderInputByFamily["DEVICE_ONLY"]).recipient;
+      return { speed, recipient: r.recipient, email: r.email, phone: r.phone, address: { address: r.address, city: r.city, province: r.province, postalCode: r.postalCode } };
+    }
+    return null;
+  }
+
+  private async storeApplicant(id: Types.ObjectId, tenant: TenantView, a: ApplicantInput): Promise<void> {
+    const taxCode = a.taxCode.trim().toUpperCase();
+    await ApplicantModel.create({
+      _id: id,
+      tenantId: tenant.id,
+      firstName: a.firstName,
+      lastName: a.lastName,
+      email: a.email,
+      phone: a.phone,
+      sex: a.sex,
+      birthDate: a.birthDate,
+      birthPlace: a.birthPlace,
+      birthProvince: a.birthProvince,
+      birthCountry: a.birthCountry,
+      citizenship: a.birthCountry,
+      taxCodeEnc: this.options.cipher.encrypt(taxCode),
+      taxCodeHash: blindIndexOf(this.options.blindIndexKey, taxCode),
+      taxCodeMasked: maskTail(taxCode, 4),
+      residence: a.residence,
+      document: {
+        type: a.document.type,
+        numberEnc: this.options.cipher.encrypt(a.document.number),
+        numberMasked: maskTail(a.document.number, 2),
+        issuedBy: a.document.issuedBy,
+        issueDate: a.document.issueDate,
+        expiryDate: a.document.expiryDate,
+      },
+    });
+  }
+}
+
+export type { RequestStatus };

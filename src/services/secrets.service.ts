@@ -1,0 +1,25 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { SecretModel } from "../models/index.js";
+
+/** Returns the named 32-byte secret, creating it atomically on first use (every replica gets the same one). */
+export async function sharedSecret(name: string): Promise<Buffer> {
+  const created = randomBytes(32).toString("base64");
+  const doc = await SecretModel.findOneAndUpdate(
+    { _id: name },
+    { $setOnInsert: { value: created } },
+    { upsert: true, new: true, lean: true },
+  );
+  return Buffer.from(doc!.value, "base64");
+}
+
+/** HMAC-SHA256 of `message` under `key`, base64url. */
+export function sign(key: Buffer, message: string): string {
+  return createHmac("sha256", key).update(message).digest("base64url");
+}
+
+/** Constant-time check of a signature made by `sign`. */
+export function verify(key: Buffer, message: string, signature: string): boolean {
+  const expected = Buffer.from(sign(key, message));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

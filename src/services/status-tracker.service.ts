@@ -1,0 +1,163 @@
+import type { Types } from "mongoose";
+import type { ProviderSignatureRequest } from "../provider/index.js";
+import {
+  ShipmentModel,
+  SignatureRequestModel,
+  type RequestStatus,
+  type SignatureRequestDocument,
+} from "../models/index.js";
+
+export type ChangeSource = "CALLBACK" | "POLL" | "MUTATION";
+
+/** One status change, as stored and as pushed to feeds. */
+export interface StatusChangeNotice {
+  requestId: string;
+  tenantId: string;
+  from: RequestStatus;
+  to: RequestStatus;
+  at: Date;
+  source: ChangeSource;
+}
+
+/** Told of every status change after it is stored (the event log and the feeds listen here). */
+export type StatusListener = (change: StatusChangeNotice) => Promise<void>;
+
+const RANK: Record<RequestStatus, number> = {
+  SUBMITTING: 0,
+  IN_REGISTRAZIONE: 1,
+  IN_RICONOSCIMENTO: 2,
+  IN_LAVORAZIONE: 3,
+  EVASA: 4,
+  FAILED: 4,
+};
+
+/** Final states: nothing upstream says moves a request out of them. */
+export function isFinal(status: RequestStatus): boolean {
+  return status === "EVASA" || status === "FAILED";
+}
+
+/**
+ * Whether `to` may follow `from`. Forward only, so a stale poll racing a fresher callback never
+ * moves a request back; the one step back upstream takes is a failed identification, which returns
+ * the request to registration for new documents.
+ */
+export function canMove(from: RequestStatus, to: RequestStatus): boolean {
+  if (from === to || isFinal(from)) return false;
+  if (from === "IN_RICONOSCIMENTO" && to === "IN_REGISTRAZIONE") return true;
+  return RANK[to] > RANK[from];
+}
+
+/** How long until the reconciler looks again, growing with each unchanged poll, with jitter. */
+export function nextCheckDelayMs(unchangedPolls: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(unchangedPolls, 20));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+export interface StatusTrackerOptions {
+  /** First reconciler delay after a change (later ones back off up to maxCheckDelayMs). */
+  checkDelayMs: number;
+  maxCheckDelayMs: number;
+}
+
+/**
+ * Applies what upstream says about a request (from a callback, a poll or our own mutation's
+ * answer) to the gateway's copy. Status moves are compare-and-set on the previous status, so a
+ * callback and a poll carrying the same change store it once, and notify once.
+ */
+export class StatusTracker {
+  private readonly listeners: StatusListener[] = [];
+
+  constructor(private readonly options: StatusTrackerOptions) {}
+
+  /** Registers a listener told of every stored change. */
+  onChange(listener: StatusListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Mirrors upstream's view onto request `id`; returns the stored request. */
+  async apply(id: Types.ObjectId | string, view: ProviderSignatureRequest, source: ChangeSource): Promise<SignatureRequestDocument | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await SignatureRequestModel.findById(id);
+      if (current === null) return null;
+      const from = current.status as RequestStatus;
+      const to = view.status === "UNKNOWN" ? from : (view.status as RequestStatus);
+      const move = canMove(from, to);
+      const now = new Date();
+      const final = isFinal(move ? to : from);
+
+      const set: Record<string, unknown> = {
+        upstreamId: view.upstreamId,
+        requestCode: view.requestCode ?? current.requestCode,
+        formUploaded: view.formUploaded,
+        documentUploaded: view.documentUploaded,
+        "options.assistance": view.assistance,
+        "options.urgent": view.urgent,
+        "options.videoRecognition": view.videoRecognition,
+        nextCheckAt: final ? null : new Date(now.getTime() + nextCheckDelayMs(move ? 0 : 1, this.options.checkDelayMs, this.options.maxCheckDelayMs)),
+      };
+      if (view.quantity !== null) set["options.quantity"] = view.quantity;
+      if (view.device) {
+        set.device = {
+          deviceNumber: view.device.deviceNumber,
+          cardCode: view.device.cardCode,
+          userCode: view.device.userCode,
+          alias: view.device.alias,
+          iut: view.device.iut,
+        };
+      }
+      if (view.credentials) set.credentials = view.credentials;
+      if (view.timestamps.fulfilledAt) set.issuedAt = view.timestamps.fulfilledAt;
+      if (view.timestamps.expiresAt) set.expiresAt = view.timestamps.expiresAt;
+
+      if (!move) {
+        const updated = await SignatureRequestModel.findOneAndUpdate({ _id: current._id, status: from }, { $set: set }, { new: true });
+        if (updated === null) continue;
+        await this.updateShipment(updated, view);
+        return updated;
+      }
+      set.status = to;
+      const updated = await SignatureRequestModel.findOneAndUpdate(
+        { _id: current._id, status: from },
+        { $set: set, $push: { statusHistory: { status: to, at: now } } },
+        { new: true },
+      );
+      if (updated === null) continue; // someone else moved it first: look again
+      await this.updateShipment(updated, view);
+      await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to, at: now, source });
+      return updated;
+    }
+    throw new Error(`request ${String(id)}: status kept changing under concurrent updates`);
+  }
+
+  /** Moves a request to a gateway-only state (FAILED), compare-and-set like upstream changes. */
+  async fail(id: Types.ObjectId | string, code: string, message: string, source: ChangeSource): Promise<SignatureRequestDocument | null> {
+    const current = await SignatureRequestModel.findById(id);
+    if (current === null || isFinal(current.status as RequestStatus)) return current;
+    const from = current.status as RequestStatus;
+    const now = new Date();
+    const updated = await SignatureRequestModel.findOneAndUpdate(
+      { _id: current._id, status: from },
+      { $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null }, $push: { statusHistory: { status: "FAILED", at: now } } },
+      { new: true },
+    );
+    if (updated !== null) {
+      await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to: "FAILED", at: now, source });
+      return updated;
+    }
+    return SignatureRequestModel.findById(id);
+  }
+
+  private async updateShipment(request: SignatureRequestDocument, view: ProviderSignatureRequest): Promise<void> {
+    if (!request.shipmentId || !view.device) return;
+    const { trackingCode, envelopeNumber } = view.device;
+    if (trackingCode === null && envelopeNumber === null) return;
+    await ShipmentModel.updateOne(
+      { _id: request.shipmentId },
+      { $set: { trackingCode, envelopeNumber, shippedAt: view.timestamps.fulfilledAt ?? new Date() } },
+    );
+  }
+
+  private async notify(change: StatusChangeNotice): Promise<void> {
+    for (const listener of this.listeners) await listener(change);
+  }
+}
