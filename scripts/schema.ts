@@ -5,7 +5,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { buildGatewaySchema, renderSdl, SCHEMA_FILE } from "../src/schema.js";
 
-const sdl = renderSdl(await buildGatewaySchema({ adminEnabled: true }));
+const sdl = renderSdl(await buildGatewaySchema(null));
 if (process.argv.includes("--check")) {
   const committed = await readFile(SCHEMA_FILE, "utf8").catch(() => "");
   if (committed !== sdl) {

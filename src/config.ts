@@ -12,8 +12,8 @@ export interface Config {
   /** Unset: admin operations (createTenant, ...) are off. */
   adminToken: string | null;
   firmadigitaleUrl: string;
-  /** Base for callback URLs handed upstream; defaults to this server's own address. */
-  publicUrl: string;
+  /** Base for callback URLs handed upstream; null: this server's own address once listening. */
+  publicUrl: string | null;
   logLevel: string;
   nodeEnv: string;
 }
@@ -60,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mongodbUri = url("MONGODB_URI", null);
   const redisUrl = url("REDIS_URL", null);
   const firmadigitaleUrl = url("FIRMADIGITALE_URL", "https://ws.firmadigitale.com") ?? "";
-  const publicUrl = url("PUBLIC_URL", `http://${host}:${Number.isInteger(port) ? port : 4000}`) ?? "";
+  const publicUrl = url("PUBLIC_URL", null);
   const adminToken = str("ADMIN_TOKEN");
   if (adminToken !== null && adminToken.length < 16) {
     problems.push("ADMIN_TOKEN: expected at least 16 characters (it grants admin rights)");

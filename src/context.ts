@@ -2,11 +2,14 @@ import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import { authenticateApiKey, type TenantView } from "./services/tenants.service.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors/index.js";
+import { createLoaders, type Loaders } from "./loaders.js";
 
 /** Built once per GraphQL request: who is calling, and the per-request helpers. */
 export interface Context {
   tenant: TenantView | null;
   isAdmin: boolean;
+  /** Per-request DataLoaders, scoped to the tenant (null without one). */
+  loaders: Loaders | null;
   logger: Logger;
 }
 
@@ -36,6 +39,7 @@ export async function buildContext(authorization: string | undefined, deps: Cont
   return {
     tenant,
     isAdmin,
+    loaders: tenant ? createLoaders(tenant.id) : null,
     logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),
   };
 }
@@ -44,6 +48,12 @@ export async function buildContext(authorization: string | undefined, deps: Cont
 export function requireTenant(ctx: Context): TenantView {
   if (ctx.tenant === null) throw new UnauthenticatedError();
   return ctx.tenant;
+}
+
+/** The request's loaders; UNAUTHENTICATED without a tenant. */
+export function requireLoaders(ctx: Context): Loaders {
+  if (ctx.loaders === null) throw new UnauthenticatedError();
+  return ctx.loaders;
 }
 
 /** Passes only with ADMIN_TOKEN as bearer; FORBIDDEN for a tenant key, UNAUTHENTICATED otherwise. */

@@ -3,22 +3,43 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { printSchema, lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type ContainerType } from "type-graphql";
-import { TenantResolver, ViewerResolver } from "./resolvers/index.js";
+import {
+  ProductResolver,
+  SignatureRequestResolver,
+  TenantResolver,
+  ViewerResolver,
+  type SignatureRequestResolverDeps,
+} from "./resolvers/index.js";
+import type { ProductService } from "./services/products.service.js";
+import type { TenantAdminService } from "./services/tenant-admin.service.js";
 
 /** Everything resolvers are constructed with: one instance each per schema, no module singletons. */
-export interface SchemaDeps {
+export interface SchemaDeps extends SignatureRequestResolverDeps {
   adminEnabled: boolean;
+  products: ProductService;
+  tenantAdmin: TenantAdminService;
 }
 
 /** Where the committed SDL lives; `npm run check` fails when it drifts from the code. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../schema/schema.graphql");
 
-/** Builds the gateway's executable schema with its resolver instances. */
-export async function buildGatewaySchema(deps: SchemaDeps): Promise<GraphQLSchema> {
-  const instances = new Map<Function, unknown>([
-    [TenantResolver, new TenantResolver(deps.adminEnabled)],
-    [ViewerResolver, new ViewerResolver()],
-  ]);
+const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver] as const;
+
+/**
+ * Builds the gateway's executable schema. With `deps` null the schema can be printed but not
+ * executed (used to generate and check the committed SDL).
+ */
+export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<GraphQLSchema> {
+  const instances = new Map<Function, unknown>(
+    deps === null
+      ? []
+      : [
+          [TenantResolver, new TenantResolver(deps.adminEnabled, deps.tenantAdmin)],
+          [ViewerResolver, new ViewerResolver()],
+          [ProductResolver, new ProductResolver(deps.products)],
+          [SignatureRequestResolver, new SignatureRequestResolver(deps)],
+        ],
+  );
   const container: ContainerType = {
     get(someClass) {
       const instance = instances.get(someClass as Function);
@@ -26,11 +47,7 @@ export async function buildGatewaySchema(deps: SchemaDeps): Promise<GraphQLSchem
       return instance;
     },
   };
-  return buildSchema({
-    resolvers: [TenantResolver, ViewerResolver],
-    container,
-    validate: false,
-  });
+  return buildSchema({ resolvers: [...RESOLVERS], container, validate: false });
 }
 
 /** The SDL as committed: sorted, so unrelated reordering in code never shows up as drift. */

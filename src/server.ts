@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type ErrorRequestHandler } from "express";
+import express, { type ErrorRequestHandler, type Request, type Response } from "express";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -12,17 +12,60 @@ import type { Database } from "./db/connect.js";
 import { buildContext, type Context } from "./context.js";
 import { buildGatewaySchema } from "./schema.js";
 import { AppError } from "./errors/index.js";
+import { createSandbox, type Sandbox } from "./sandbox/index.js";
+import { authenticateApiKey } from "./services/tenants.service.js";
+import { sharedSecret } from "./services/secrets.service.js";
+import { UpstreamClients } from "./services/upstream-clients.service.js";
+import { StatusTracker } from "./services/status-tracker.service.js";
+import { OrderService } from "./services/orders.service.js";
+import { ProductService } from "./services/products.service.js";
+import { RequestQueryService } from "./services/requests.service.js";
+import { DownloadService, InvalidDownloadLinkError } from "./services/downloads.service.js";
+import { SandboxControl } from "./services/sandbox-control.service.js";
+import { TenantAdminService } from "./services/tenant-admin.service.js";
+import { CallbackReceiver } from "./services/callbacks.service.js";
+import { Reconciler } from "./services/reconciler.service.js";
+import type { FieldCipherLike } from "./services/field-cipher.js";
+import type { HttpTransport } from "./provider/index.js";
+
+/** Timings of background work; tests shorten them. */
+export interface Timings {
+  reconcileIntervalMs: number;
+  reconcileAfterMs: number;
+  reconcileGiveUpAfterMs: number;
+  checkDelayMs: number;
+  maxCheckDelayMs: number;
+  upstreamTimeoutMs: number;
+  sandboxTickMs: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  reconcileIntervalMs: 2_000,
+  reconcileAfterMs: 15_000,
+  reconcileGiveUpAfterMs: 10 * 60_000,
+  checkDelayMs: 60_000,
+  maxCheckDelayMs: 60 * 60_000,
+  upstreamTimeoutMs: 15_000,
+  sandboxTickMs: 1_000,
+};
 
 export interface ServerDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  cipher: FieldCipherLike;
+  timings?: Partial<Timings>;
+  /** Replaces the provider client's HTTP transport (tests). */
+  transport?: HttpTransport;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly httpServer: http.Server;
+  readonly sandbox: Sandbox;
+  readonly reconciler: Reconciler;
+  readonly tracker: StatusTracker;
   close(): Promise<void>;
 }
 
@@ -49,14 +92,81 @@ export function formatError(logger: Logger, includeStack: boolean) {
   };
 }
 
-/** Builds and starts the HTTP server: GraphQL, health and readiness. */
+/** Builds and starts the HTTP server: GraphQL, the sandbox, upstream callbacks, downloads, health. */
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
-  const { config, db, logger } = deps;
+  const { config, db, logger, cipher } = deps;
+  const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
 
-  const schema = await buildGatewaySchema({ adminEnabled: config.adminToken !== null });
+  // Known once listening (PORT may be 0); everything that needs our own address reads it late.
+  let ownUrl = "";
+  const publicUrl = () => config.publicUrl ?? ownUrl;
+  const sandboxBaseUrl = () => `${ownUrl}/sandbox`;
+
+  const [sandboxKey, downloadKey, blindIndexKey] = await Promise.all([
+    sharedSecret("sandbox-token"),
+    sharedSecret("download-links"),
+    sharedSecret("blind-index"),
+  ]);
+  const clients = new UpstreamClients({
+    sandboxBaseUrl,
+    liveBaseUrl: config.firmadigitaleUrl,
+    sandboxKey,
+    cipher,
+    logger: logger.child({ component: "provider" }),
+    transport: deps.transport,
+    timeoutMs: timings.upstreamTimeoutMs,
+  });
+  const tracker = new StatusTracker({ checkDelayMs: timings.checkDelayMs, maxCheckDelayMs: timings.maxCheckDelayMs });
+  const products = new ProductService(clients, 10 * 60_000);
+  const orders = new OrderService({
+    clients,
+    products,
+    tracker,
+    cipher,
+    blindIndexKey,
+    publicUrl,
+    logger,
+    reconcileAfterMs: timings.reconcileAfterMs,
+  });
+  const reconciler = new Reconciler({
+    clients,
+    tracker,
+    logger: logger.child({ component: "reconciler" }),
+    intervalMs: timings.reconcileIntervalMs,
+    leaseMs: Math.max(30_000, timings.upstreamTimeoutMs * 4),
+    giveUpAfterMs: timings.reconcileGiveUpAfterMs,
+    baseDelayMs: timings.checkDelayMs,
+    maxDelayMs: timings.maxCheckDelayMs,
+  });
+  const downloads = new DownloadService({ key: downloadKey, publicUrl, clients, ttlSeconds: 300 });
+  const callbacks = new CallbackReceiver(tracker);
+
+  const sandbox = createSandbox({
+    connection: db.connection,
+    logger,
+    tickMs: timings.sandboxTickMs,
+    // Our own callbacks go to 127.0.0.1 in development; production keeps the guard on.
+    allowPrivateCallbackTargets: config.nodeEnv !== "production",
+    async resolveTenant(token) {
+      const internal = clients.verifySandboxToken(token);
+      if (internal !== null) return { tenantId: internal, mode: "TEST" };
+      const tenant = await authenticateApiKey(token);
+      return tenant ? { tenantId: tenant.id, mode: tenant.mode } : null;
+    },
+  });
+
+  const schema = await buildGatewaySchema({
+    adminEnabled: config.adminToken !== null,
+    products,
+    tenantAdmin: new TenantAdminService(cipher),
+    orders,
+    queries: new RequestQueryService(blindIndexKey),
+    downloads,
+    sandbox: new SandboxControl(clients, sandboxBaseUrl),
+  });
   const development = config.nodeEnv === "development";
   const apollo = new ApolloServer<Context>({
     schema,
@@ -74,9 +184,37 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable", database: ok ? "up" : "down" });
   });
 
+  app.use("/sandbox", sandbox.router);
+
+  app.post(
+    "/callbacks/firmadigitale/:requestId/:secret",
+    express.json({ limit: "1mb" }),
+    express.urlencoded({ extended: false, limit: "1mb" }),
+    async (req: Request, res: Response) => {
+      const outcome = await callbacks.receive(String(req.params.requestId), String(req.params.secret), req.body);
+      const status = outcome === "applied" ? 200 : outcome === "unknown_request" ? 404 : 400;
+      res.status(status).json({ received: outcome === "applied", outcome });
+    },
+  );
+
+  app.get("/downloads/forms/:file", async (req: Request, res: Response) => {
+    const id = String(req.params.file).replace(/\.pdf$/, "");
+    try {
+      const pdf = await downloads.openForm(id, String(req.query.expires ?? ""), String(req.query.signature ?? ""));
+      res.type("application/pdf").setHeader("content-disposition", `inline; filename="modulo-${id}.pdf"`);
+      res.send(pdf);
+    } catch (err) {
+      if (err instanceof InvalidDownloadLinkError) {
+        res.status(err.reason === "expired" ? 410 : 404).type("text/plain").send(`download link ${err.reason.replace("_", " ")}`);
+        return;
+      }
+      throw err;
+    }
+  });
+
   app.use(
     "/graphql",
-    express.json({ limit: "2mb" }),
+    express.json({ limit: "25mb" }),
     expressMiddleware(apollo, {
       context: ({ req }) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger }),
     }),
@@ -86,7 +224,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const status = typeof err.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err }, "unhandled HTTP error");
     res.status(status).json({
-      errors: [{ message: status === 500 ? "internal server error" : String((err as Error).message), extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }],
+      errors: [
+        {
+          message: status === 500 ? "internal server error" : String((err as Error).message),
+          extensions: { code: status === 413 ? "PAYLOAD_TOO_LARGE" : status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" },
+        },
+      ],
     });
   };
   app.use(onError);
@@ -96,14 +239,21 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
-  logger.info({ url }, "gateway listening");
+  ownUrl = `http://${config.host}:${port}`;
+  logger.info({ url: ownUrl }, "gateway listening");
+  sandbox.start();
+  reconciler.start();
 
   return {
-    url,
+    url: ownUrl,
     port,
     httpServer,
+    sandbox,
+    reconciler,
+    tracker,
     async close() {
+      await reconciler.stop();
+      await sandbox.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

@@ -19,6 +19,8 @@ export interface ConnectOptions {
   /** Where the embedded engine keeps its files; null keeps it in memory (tests). */
   dataDir: string | null;
   logger: Logger;
+  /** Emit the driver's command events (tests count round trips with them). */
+  monitorCommands?: boolean;
 }
 
 /** Connects mongoose to MONGODB_URI, or starts the embedded engine on an ephemeral loopback port. */
@@ -49,7 +51,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   mongoose.set("bufferCommands", false);
   mongoose.set("autoIndex", false);
   mongoose.set("autoCreate", false);
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000 });
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000, monitorCommands: options.monitorCommands ?? false });
   const connection = mongoose.connection;
   for (const model of Object.values(connection.models)) await model.createIndexes();
 

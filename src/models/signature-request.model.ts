@@ -62,6 +62,8 @@ const signatureRequestSchema = new Schema(
     expiresAt: { type: Date, default: null },
     /** When the reconciler should look at this request next (null once final). */
     nextCheckAt: { type: Date, default: null },
+    /** Polls in a row that found nothing new: the reconciler backs off with it. */
+    unchangedChecks: { type: Number, default: 0 },
   },
   { timestamps: true },
 );

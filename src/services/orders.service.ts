@@ -29,10 +29,12 @@ import type { StatusTracker } from "./status-tracker.service.js";
 import type { UpstreamClients } from "./upstream-clients.service.js";
 import type { TenantView } from "./tenants.service.js";
 import type { FieldCipherLike } from "./field-cipher.js";
+import type { ProductService } from "./products.service.js";
 import { blindIndexOf, maskTail } from "./personal-data.js";
 
 export interface OrderServiceOptions {
   clients: UpstreamClients;
+  products: ProductService;
   tracker: StatusTracker;
   cipher: FieldCipherLike;
   /** Keyed hash for exact search on encrypted tax codes. */
@@ -81,6 +83,11 @@ export class OrderService {
     const { family, problems } = validateOrderInput(input, new Date());
     if (problems.length > 0 || family === null) throw new BadUserInputError(`invalid order: ${problems.map((p) => p.path).join(", ")}`, problems);
 
+    // The product must be in the caller's catalogue: this also keeps the local product cache,
+    // which request listings resolve products from, filled.
+    if (!(await this.options.products.has(tenant, input.productCode))) {
+      throw new BadUserInputError("unknown product", [{ path: "input.productCode", message: `${input.productCode} is not in the ${tenant.mode} catalogue` }]);
+    }
     const inputHash = createHash("sha256").update(canonical(input)).digest("hex");
     const existing = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
     if (existing) return existing;

@@ -93,7 +93,10 @@ export class StatusTracker {
         "options.assistance": view.assistance,
         "options.urgent": view.urgent,
         "options.videoRecognition": view.videoRecognition,
-        nextCheckAt: final ? null : new Date(now.getTime() + nextCheckDelayMs(move ? 0 : 1, this.options.checkDelayMs, this.options.maxCheckDelayMs)),
+        nextCheckAt: final
+          ? null
+          : new Date(now.getTime() + nextCheckDelayMs(move ? 0 : (current.unchangedChecks ?? 0) + 1, this.options.checkDelayMs, this.options.maxCheckDelayMs)),
+        unchangedChecks: move ? 0 : (current.unchangedChecks ?? 0) + 1,
       };
       if (view.quantity !== null) set["options.quantity"] = view.quantity;
       if (view.device) {

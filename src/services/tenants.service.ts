@@ -57,18 +57,37 @@ export async function issueApiKey(tenantId: Types.ObjectId, mode: TenantMode): P
   return apiKey;
 }
 
+/**
+ * Recently authenticated keys, so a busy client costs no database round trip per request. Short
+ * on purpose: a key revoked on another replica stops working within AUTH_CACHE_MS.
+ */
+const AUTH_CACHE_MS = 10_000;
+const AUTH_CACHE_MAX = 10_000;
+const authCache = new Map<string, { tenant: TenantView; until: number }>();
+
 /** Resolves an API key to its tenant; null for a malformed, unknown or revoked key. */
 export async function authenticateApiKey(key: string): Promise<TenantView | null> {
   if (!KEY_PATTERN.test(key)) return null;
-  const record = await ApiKeyModel.findOne({ hash: hashApiKey(key), revokedAt: null }).lean();
-  if (record === null) return null;
-  const tenant = await TenantModel.findById(record.tenantId).lean();
-  return tenant === null ? null : toView(tenant);
+  const hash = hashApiKey(key);
+  const cached = authCache.get(hash);
+  if (cached && cached.until > Date.now()) return cached.tenant;
+  const record = await ApiKeyModel.findOne({ hash, revokedAt: null }).lean();
+  const tenant = record === null ? null : await TenantModel.findById(record.tenantId).lean();
+  if (tenant === null) {
+    authCache.delete(hash);
+    return null;
+  }
+  const view = toView(tenant);
+  if (authCache.size >= AUTH_CACHE_MAX) authCache.delete(authCache.keys().next().value!);
+  authCache.set(hash, { tenant: view, until: Date.now() + AUTH_CACHE_MS });
+  return view;
 }
 
-/** Revokes every key of a tenant matching the given key (used by admin tooling and tests). */
+/** Revokes an API key; in this process at once, on other replicas within AUTH_CACHE_MS. */
 export async function revokeApiKey(key: string): Promise<boolean> {
-  const res = await ApiKeyModel.updateOne({ hash: hashApiKey(key), revokedAt: null }, { revokedAt: new Date() });
+  const hash = hashApiKey(key);
+  authCache.delete(hash);
+  const res = await ApiKeyModel.updateOne({ hash, revokedAt: null }, { revokedAt: new Date() });
   return res.modifiedCount === 1;
 }
 

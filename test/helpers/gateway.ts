@@ -1,7 +1,8 @@
 import { pino } from "pino";
 import { loadConfig, type Config } from "../../src/config.js";
 import { connectDatabase, type Database } from "../../src/db/connect.js";
-import { startServer, type RunningServer } from "../../src/server.js";
+import { startServer, type RunningServer, type Timings } from "../../src/server.js";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { createTenant } from "../../src/services/tenants.service.js";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
@@ -13,6 +14,8 @@ export interface TestGateway {
   server: RunningServer;
   /** A fresh tenant and its key. */
   tenant(mode?: "TEST" | "LIVE", name?: string): Promise<{ id: string; apiKey: string }>;
+  /** Runs `fn` and returns the database commands it sent (name and collection), in order. */
+  countCommands(fn: () => Promise<unknown>): Promise<{ name: string; collection: unknown }[]>;
   /** POST /graphql with an optional bearer. */
   graphql<T = Record<string, unknown>>(
     query: string,
@@ -23,11 +26,26 @@ export interface TestGateway {
 }
 
 /** Starts a whole gateway on 127.0.0.1 port 0 with an in-memory embedded engine (one per test file). */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, timings: Partial<Timings> = {}): Promise<TestGateway> {
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", NODE_ENV: "test", ...env });
   const logger = pino({ level: "silent" });
-  const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: null, logger });
-  const server = await startServer({ config, db, logger });
+  const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: null, logger, monitorCommands: true });
+  const k = randomBytes(32);
+  const cipher = {
+    encrypt(plain: string) {
+      const iv = randomBytes(12);
+      const c = createCipheriv("aes-256-gcm", k, iv);
+      const ct = Buffer.concat([c.update(plain, "utf8"), c.final()]);
+      return [iv, c.getAuthTag(), ct].map((b) => b.toString("base64")).join(":");
+    },
+    decrypt(token: string) {
+      const [iv, tag, ct] = token.split(":").map((p) => Buffer.from(p, "base64"));
+      const d = createDecipheriv("aes-256-gcm", k, iv!);
+      d.setAuthTag(tag!);
+      return Buffer.concat([d.update(ct!), d.final()]).toString("utf8");
+    },
+  };
+  const server = await startServer({ config, db, logger, cipher, timings: { sandboxTickMs: 0, reconcileIntervalMs: 60_000, ...timings } });
   return {
     url: server.url,
     config,
@@ -36,6 +54,20 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     async tenant(mode = "TEST", name = "tenant") {
       const created = await createTenant({ name, mode });
       return { id: created.tenant.id, apiKey: created.apiKey };
+    },
+    async countCommands(fn) {
+      const seen: { name: string; collection: unknown }[] = [];
+      const client = db.connection.getClient();
+      const listener = (e: { commandName: string; command: Record<string, unknown> }) => {
+        seen.push({ name: e.commandName, collection: e.command[e.commandName] });
+      };
+      client.on("commandStarted", listener);
+      try {
+        await fn();
+      } finally {
+        client.off("commandStarted", listener);
+      }
+      return seen;
     },
     async graphql(query, variables, bearer) {
       const headers: Record<string, string> = { "content-type": "application/json" };

@@ -11,7 +11,7 @@ describe("loadConfig", () => {
       redisUrl: null,
       adminToken: null,
       firmadigitaleUrl: "https://ws.firmadigitale.com",
-      publicUrl: "http://127.0.0.1:4000",
+      publicUrl: null,
       logLevel: "info",
     });
     expect(config.dataDir).toMatch(/\.data$/);

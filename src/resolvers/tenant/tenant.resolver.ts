@@ -1,12 +1,17 @@
-import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { type Context, requireAdmin } from "../../context.js";
-import { createTenant } from "../../services/tenants.service.js";
+import { createTenant, type TenantView } from "../../services/tenants.service.js";
+import type { TenantAdminService } from "../../services/tenant-admin.service.js";
 import { CreateTenantInput } from "./create-tenant.input.js";
 import { CreateTenantPayload } from "./create-tenant.payload.js";
+import { Tenant } from "./tenant.type.js";
 
 @Resolver()
 export class TenantResolver {
-  constructor(private readonly adminEnabled: boolean) {}
+  constructor(
+    private readonly adminEnabled: boolean,
+    private readonly admin: TenantAdminService,
+  ) {}
 
   @Mutation(() => CreateTenantPayload, { description: "Admin only (bearer = ADMIN_TOKEN): a tenant and its first API key." })
   async createTenant(
@@ -14,7 +19,16 @@ export class TenantResolver {
     @Ctx() ctx: Context,
   ): Promise<CreateTenantPayload> {
     requireAdmin(ctx, this.adminEnabled);
-    const created = await createTenant(input);
-    return created;
+    return createTenant(input);
+  }
+
+  @Mutation(() => Tenant, { description: "Admin only: stores a live tenant's Openapi token (encrypted at rest, never returned)." })
+  async setUpstreamToken(
+    @Arg("tenantId", () => ID) tenantId: string,
+    @Arg("token", () => String) token: string,
+    @Ctx() ctx: Context,
+  ): Promise<TenantView> {
+    requireAdmin(ctx, this.adminEnabled);
+    return this.admin.setUpstreamToken(tenantId, token);
   }
 }

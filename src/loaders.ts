@@ -1,0 +1,117 @@
+import DataLoader from "dataloader";
+import { Types } from "mongoose";
+import { ApplicantModel, ProductModel, ShipmentModel, type ProductFields } from "./models/index.js";
+import { toProductView, type ProductView } from "./services/products.service.js";
+import { addBusinessDays } from "./sandbox/clock/business-time.js";
+
+export interface ApplicantView {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  sex: string;
+  birthDate: string;
+  birthPlace: string;
+  birthProvince: string;
+  birthCountry: string;
+  taxCodeMasked: string;
+  residence: { address: string; city: string; province: string; postalCode: string; country: string };
+  document: { type: string; numberMasked: string; issuedBy: string; issueDate: string; expiryDate: string };
+}
+
+export interface ShipmentView {
+  id: string;
+  speed: "STANDARD" | "PRIORITY" | "EXPRESS";
+  recipient: string | null;
+  address: { address: string | null; city: string | null; province: string | null; postalCode: string | null };
+  trackingCode: string | null;
+  envelopeNumber: string | null;
+  estimatedDelivery: Date | null;
+}
+
+/** Business days from receipt of documents to delivery, per speed (Openapi's product page). */
+export const SHIPPING_BUSINESS_DAYS = { PRIORITY: 1, EXPRESS: 3, STANDARD: 6 } as const;
+
+/** Per-request loaders: each batch is one `$in` query, answered in key order, null for a missing key. */
+export interface Loaders {
+  /** Key: `${mode}:${code}`. */
+  product: DataLoader<string, ProductView | null>;
+  applicant: DataLoader<string, ApplicantView | null>;
+  shipment: DataLoader<string, ShipmentView | null>;
+}
+
+function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
+  const map = new Map(rows.map((r) => [keyOf(r), r]));
+  return keys.map((k) => map.get(k) ?? null);
+}
+
+function objectIds(keys: readonly string[]): Types.ObjectId[] {
+  return keys.filter((k) => /^[0-9a-f]{24}$/i.test(k)).map((k) => new Types.ObjectId(k));
+}
+
+/**
+ * Creates the loaders for one GraphQL request, scoped to one tenant: a key of another tenant
+ * resolves to null.
+ */
+export function createLoaders(tenantId: string): Loaders {
+  const tenant = new Types.ObjectId(tenantId);
+  return {
+    product: new DataLoader(async (keys) => {
+      const pairs = keys.map((k) => k.split(":") as [string, string]);
+      const modes = [...new Set(pairs.map(([m]) => m))];
+      const filter = { $or: modes.map((mode) => ({ mode, code: { $in: pairs.filter(([m]) => m === mode).map(([, c]) => c) } })) };
+      const rows = await ProductModel.find(filter as Record<string, unknown>).lean<ProductFields[]>();
+      return byKey(keys, rows, (r) => `${r.mode}:${r.code}`).map((r) => (r ? toProductView(r) : null));
+    }),
+    applicant: new DataLoader(async (keys) => {
+      const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
+      return byKey(keys, rows, (r) => r._id.toHexString()).map((a) =>
+        a
+          ? {
+              id: a._id.toHexString(),
+              firstName: a.firstName,
+              lastName: a.lastName,
+              email: a.email,
+              phone: a.phone,
+              sex: a.sex,
+              birthDate: a.birthDate,
+              birthPlace: a.birthPlace,
+              birthProvince: a.birthProvince,
+              birthCountry: a.birthCountry,
+              taxCodeMasked: a.taxCodeMasked,
+              residence: a.residence!,
+              document: {
+                type: a.document!.type,
+                numberMasked: a.document!.numberMasked,
+                issuedBy: a.document!.issuedBy,
+                issueDate: a.document!.issueDate,
+                expiryDate: a.document!.expiryDate,
+              },
+            }
+          : null,
+      );
+    }),
+    shipment: new DataLoader(async (keys) => {
+      const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
+      return byKey(keys, rows, (r) => r._id.toHexString()).map((s) =>
+        s
+          ? {
+              id: s._id.toHexString(),
+              speed: s.speed as ShipmentView["speed"],
+              recipient: s.recipient ?? null,
+              address: {
+                address: s.address?.address ?? null,
+                city: s.address?.city ?? null,
+                province: s.address?.province ?? null,
+                postalCode: s.address?.postalCode ?? null,
+              },
+              trackingCode: s.trackingCode ?? null,
+              envelopeNumber: s.envelopeNumber ?? null,
+              estimatedDelivery: addBusinessDays(s.shippedAt ?? s.createdAt, SHIPPING_BUSINESS_DAYS[s.speed as ShipmentView["speed"]]),
+            }
+          : null,
+      );
+    }),
+  };
+}

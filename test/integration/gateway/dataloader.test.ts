@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestGateway, type TestGateway } from "../../helpers/gateway.js";
+import { applicantInput, PLACE_ORDER, recipientInput } from "../../helpers/orders.js";
+
+const LIST = `{ signatureRequests(first: 50) { edges { node {
+  id status product { code name } applicant { lastName taxCodeMasked } shipment { speed trackingCode estimatedDelivery }
+} } } }`;
+
+describe("signatureRequests with product, applicant and shipment", () => {
+  let gw: TestGateway;
+  let key: string;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    key = (await gw.tenant("TEST", "loader")).apiKey;
+    await fetch(`${gw.url}/sandbox/_wallet`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ balance: 1_000_000 }),
+    });
+    for (let i = 0; i < 50; i++) {
+      const input =
+        i % 2 === 0
+          ? { productCode: "KIT", signature: { applicant: applicantInput({ lastName: `Rossi${i}` }) } }
+          : { productCode: "LETTORE", device: { recipient: recipientInput() } };
+      const res = await gw.graphql(PLACE_ORDER, { input, key: randomUUID() }, key);
+      expect(res.body.errors).toBeUndefined();
+    }
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it("costs four finds for 50 requests: the page, then one batched $in per loader", async () => {
+    await gw.graphql(LIST, {}, key); // warms the key cache, so only the listing is counted
+    let result: Awaited<ReturnType<TestGateway["graphql"]>> | undefined;
+    const commands = await gw.countCommands(async () => {
+      result = await gw.graphql(LIST, {}, key);
+    });
+    const edges = (result!.body.data as { signatureRequests: { edges: { node: { product: unknown; applicant: unknown; shipment: unknown } }[] } }).signatureRequests.edges;
+    expect(edges).toHaveLength(50);
+    expect(edges.every((e) => e.node.product !== null && e.node.shipment !== null)).toBe(true);
+    expect(edges.filter((e) => e.node.applicant !== null)).toHaveLength(25);
+    expect(commands.map((c) => `${c.name}:${String(c.collection)}`).sort()).toEqual(
+      ["find:applicants", "find:products", "find:shipments", "find:signaturerequests"].sort(),
+    );
+  });
+});
