@@ -4,8 +4,9 @@ import express, { type ErrorRequestHandler, type Request, type Response } from "
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
@@ -27,6 +28,8 @@ import { CallbackReceiver } from "./services/callbacks.service.js";
 import { Reconciler } from "./services/reconciler.service.js";
 import type { FieldCipherLike } from "./services/field-cipher.js";
 import type { HttpTransport } from "./provider/index.js";
+import { graphiqlRouter } from "./http/graphiql.js";
+import { createMetrics } from "./observability/metrics.js";
 
 /** Timings of background work; tests shorten them. */
 export interface Timings {
@@ -66,6 +69,8 @@ export interface RunningServer {
   readonly sandbox: Sandbox;
   readonly reconciler: Reconciler;
   readonly tracker: StatusTracker;
+  /** The executable schema (benchmarks run it without Apollo as a baseline). */
+  readonly schema: GraphQLSchema;
   close(): Promise<void>;
 }
 
@@ -168,11 +173,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sandbox: new SandboxControl(clients, sandboxBaseUrl),
   });
   const development = config.nodeEnv === "development";
+  const production = config.nodeEnv === "production";
+  const metrics = createMetrics();
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: formatError(logger, development),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    // Apollo's default landing page loads from a CDN; we serve GraphiQL from local files instead.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.graphqlPlugin],
   });
   await apollo.start();
 
@@ -184,7 +192,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "unavailable", database: ok ? "up" : "down" });
   });
 
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
   app.use("/sandbox", sandbox.router);
+  if (!production) app.use(graphiqlRouter());
 
   app.post(
     "/callbacks/firmadigitale/:requestId/:secret",
@@ -251,6 +264,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sandbox,
     reconciler,
     tracker,
+    schema,
     async close() {
       await reconciler.stop();
       await sandbox.stop();

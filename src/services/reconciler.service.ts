@@ -61,7 +61,7 @@ export class Reconciler {
       const claimed = await SignatureRequestModel.findOneAndUpdate(
         { nextCheckAt: { $lte: now } },
         { $set: { nextCheckAt: new Date(Date.now() + this.options.leaseMs) } },
-        { sort: { nextCheckAt: 1 }, new: true },
+        { sort: { nextCheckAt: 1 }, returnDocument: "after" },
       );
       if (claimed === null) break;
       handled++;

@@ -7,7 +7,7 @@ export async function sharedSecret(name: string): Promise<Buffer> {
   const doc = await SecretModel.findOneAndUpdate(
     { _id: name },
     { $setOnInsert: { value: created } },
-    { upsert: true, new: true, lean: true },
+    { upsert: true, returnDocument: "after", lean: true },
   );
   return Buffer.from(doc!.value, "base64");
 }

@@ -113,7 +113,7 @@ export class StatusTracker {
       if (view.timestamps.expiresAt) set.expiresAt = view.timestamps.expiresAt;
 
       if (!move) {
-        const updated = await SignatureRequestModel.findOneAndUpdate({ _id: current._id, status: from }, { $set: set }, { new: true });
+        const updated = await SignatureRequestModel.findOneAndUpdate({ _id: current._id, status: from }, { $set: set }, { returnDocument: "after" });
         if (updated === null) continue;
         await this.updateShipment(updated, view);
         return updated;
@@ -122,7 +122,7 @@ export class StatusTracker {
       const updated = await SignatureRequestModel.findOneAndUpdate(
         { _id: current._id, status: from },
         { $set: set, $push: { statusHistory: { status: to, at: now } } },
-        { new: true },
+        { returnDocument: "after" },
       );
       if (updated === null) continue; // someone else moved it first: look again
       await this.updateShipment(updated, view);
@@ -141,7 +141,7 @@ export class StatusTracker {
     const updated = await SignatureRequestModel.findOneAndUpdate(
       { _id: current._id, status: from },
       { $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null }, $push: { statusHistory: { status: "FAILED", at: now } } },
-      { new: true },
+      { returnDocument: "after" },
     );
     if (updated !== null) {
       await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to: "FAILED", at: now, source });

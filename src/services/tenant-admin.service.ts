@@ -15,7 +15,7 @@ export class TenantAdminService {
       throw new BadUserInputError("invalid Openapi token", [{ path: "token", message: "expected a bearer token of at least 16 characters without spaces" }]);
     }
     if (!Types.ObjectId.isValid(tenantId) || !/^[0-9a-f]{24}$/.test(tenantId)) throw new NotFoundError("tenant", tenantId);
-    const doc = await TenantModel.findByIdAndUpdate(tenantId, { $set: { upstreamTokenEnc: this.cipher.encrypt(trimmed) } }, { new: true }).lean();
+    const doc = await TenantModel.findByIdAndUpdate(tenantId, { $set: { upstreamTokenEnc: this.cipher.encrypt(trimmed) } }, { returnDocument: "after" }).lean();
     if (doc === null) throw new NotFoundError("tenant", tenantId);
     return { id: doc._id.toHexString(), name: doc.name, mode: doc.mode };
   }

@@ -101,3 +101,36 @@ describe("gateway without ADMIN_TOKEN", () => {
     }
   });
 });
+
+describe("gateway HTTP extras", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it("serves GraphiQL to a browser from local assets, never a CDN", async () => {
+    const page = await fetch(`${gw.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("GraphiQL");
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThanOrEqual(4);
+    for (const src of sources) {
+      expect(src.startsWith("/graphiql/assets/")).toBe(true);
+      expect((await fetch(`${gw.url}${src}`)).status).toBe(200);
+    }
+  });
+
+  it("exposes Prometheus metrics with counts and latencies per operation", async () => {
+    const { apiKey } = await gw.tenant();
+    await gw.graphql("query WhoAmI { viewer { tenant { id } } }", {}, apiKey);
+    const res = await fetch(`${gw.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/graphql_requests_total\{operation="WhoAmI",type="query",outcome="ok"\} 1/);
+    expect(text).toMatch(/graphql_request_duration_seconds_count\{operation="WhoAmI",type="query",outcome="ok"\} 1/);
+  });
+});

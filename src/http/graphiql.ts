@@ -1,0 +1,69 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+
+const require = createRequire(import.meta.url);
+// The packages' `exports` hide their UMD builds from require.resolve; their folders are public.
+const dirOf = (pkg: string) => path.dirname(require.resolve(`${pkg}/package.json`));
+
+/** Files GraphiQL needs, served from node_modules: no CDN, so it works offline. */
+const ASSETS: Record<string, string> = {
+  "react.js": path.join(dirOf("react"), "umd/react.production.min.js"),
+  "react-dom.js": path.join(dirOf("react-dom"), "umd/react-dom.production.min.js"),
+  "graphiql.js": path.join(dirOf("graphiql"), "graphiql.min.js"),
+  "graphiql.css": path.join(dirOf("graphiql"), "graphiql.min.css"),
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<title>firma-gateway · GraphiQL</title>
+<link rel="stylesheet" href="/graphiql/assets/graphiql.css" />
+<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="/graphiql/assets/react.js"></script>
+<script src="/graphiql/assets/react-dom.js"></script>
+<script src="/graphiql/assets/graphiql.js"></script>
+<script>
+  const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(
+    React.createElement(GraphiQL, {
+      fetcher,
+      defaultEditorToolsVisibility: "headers",
+      headers: JSON.stringify({ Authorization: "Bearer fgw_test_..." }, null, 2),
+      defaultQuery: "# Put your API key in the Headers tab below, then run:\\n{\\n  viewer { tenant { id name mode } }\\n  products { code name family price { amountCents currency } }\\n}\\n",
+    }),
+  );
+</script>
+</body>
+</html>`;
+
+/** Whether a GET to /graphql comes from a browser wanting a page rather than a GraphQL answer. */
+function wantsPage(req: Request): boolean {
+  return req.method === "GET" && !("query" in req.query) && (req.headers.accept ?? "").includes("text/html");
+}
+
+/** GraphiQL for browsers at GET /graphql, with its assets under /graphiql/assets. */
+export function graphiqlRouter(): Router {
+  const router = express.Router();
+  router.get("/graphiql/assets/:file", (req: Request, res: Response) => {
+    const file = ASSETS[String(req.params.file)];
+    if (!file) {
+      res.status(404).type("text/plain").send("not found");
+      return;
+    }
+    res.setHeader("cache-control", "public, max-age=86400");
+    res.sendFile(file);
+  });
+  router.get("/graphql", (req: Request, res: Response, next: NextFunction) => {
+    if (!wantsPage(req)) {
+      next();
+      return;
+    }
+    res.type("html").send(PAGE);
+  });
+  return router;
+}
