@@ -30,7 +30,7 @@ const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureReq
  * executed (used to generate and check the committed SDL).
  */
 export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<GraphQLSchema> {
-  const instances = new Map<Function, unknown>(
+  const instances = new Map<abstract new (...args: never[]) => unknown, unknown>(
     deps === null
       ? []
       : [
@@ -42,8 +42,9 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
   );
   const container: ContainerType = {
     get(someClass) {
-      const instance = instances.get(someClass as Function);
-      if (instance === undefined) throw new Error(`no instance registered for resolver ${String((someClass as Function).name)}`);
+      const cls = someClass as abstract new (...args: never[]) => unknown;
+      const instance = instances.get(cls);
+      if (instance === undefined) throw new Error(`no instance registered for resolver ${cls.name}`);
       return instance;
     },
   };

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { Types } from "mongoose";
+import { type Types } from "mongoose";
 import { ApiKeyModel, TenantModel, TENANT_MODES, type TenantMode } from "../models/index.js";
 import { BadUserInputError } from "../errors/index.js";
 
