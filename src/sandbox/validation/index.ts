@@ -1,0 +1,7 @@
+export {
+  validateOrderBody,
+  ANAGRAFICA_FIELDS,
+  ANAGRAFICA_SPEDIZIONE_FIELDS,
+  CALLBACK_METHODS,
+  SPEDIZIONE_VALUES,
+} from "./order-body.validator.js";

@@ -1,0 +1,3 @@
+export { validateTaxCode, decodeBirth, type TaxCodeResult } from "./tax-code.js";
+export { parseItalianDate, formatItalianDate, italianCalendarDate } from "./dates.js";
+export { isValidEmail, isValidItalianCap, isValidPhone, isValidProvince } from "./contact.js";
