@@ -8,6 +8,7 @@ import { createLogger } from "./logger.js";
 import { connectDatabase } from "./db/connect.js";
 import { startServer } from "./server.js";
 import { ensureDefaultTenant } from "./services/tenants.service.js";
+import { loadEncryptionKeys } from "./security/index.js";
 
 async function main(): Promise<void> {
   let config;
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, logger });
-  const server = await startServer({ config, db, logger });
+  const cipher = await loadEncryptionKeys({ env: process.env, dataDir: config.dataDir, embedded: db.embedded });
+  const server = await startServer({ config, db, logger, cipher });
 
   if (db.embedded) {
     const created = await ensureDefaultTenant();

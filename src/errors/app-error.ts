@@ -10,7 +10,12 @@ export type ErrorCode =
   | "UPSTREAM_REJECTED"
   | "UPSTREAM_UNAVAILABLE"
   | "RATE_LIMITED"
-  | "INTERNAL_SERVER_ERROR";
+  | "INTERNAL_SERVER_ERROR"
+  | "QUERY_TOO_DEEP"
+  | "QUERY_TOO_COMPLEX"
+  | "TOO_MANY_ALIASES"
+  | "TOO_MANY_ROOT_FIELDS"
+  | "INTROSPECTION_DISABLED";
 
 /** Base of every error the gateway raises on purpose: the code is the contract, the class the mechanism. */
 export class AppError extends GraphQLError {

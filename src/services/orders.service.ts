@@ -30,7 +30,8 @@ import type { UpstreamClients } from "./upstream-clients.service.js";
 import type { TenantView } from "./tenants.service.js";
 import type { FieldCipherLike } from "./field-cipher.js";
 import type { ProductService } from "./products.service.js";
-import { blindIndexOf, maskTail } from "./personal-data.js";
+import { blindIndex, maskDocumentNumber, maskTaxCode } from "../security/index.js";
+import { normalizeTaxCode } from "./requests.service.js";
 
 export interface OrderServiceOptions {
   clients: UpstreamClients;
@@ -259,7 +260,7 @@ export class OrderService {
   }
 
   private async storeApplicant(id: Types.ObjectId, tenant: TenantView, a: ApplicantInput): Promise<void> {
-    const taxCode = a.taxCode.trim().toUpperCase();
+    const taxCode = normalizeTaxCode(a.taxCode);
     await ApplicantModel.create({
       _id: id,
       tenantId: tenant.id,
@@ -274,13 +275,13 @@ export class OrderService {
       birthCountry: a.birthCountry,
       citizenship: a.birthCountry,
       taxCodeEnc: this.options.cipher.encrypt(taxCode),
-      taxCodeHash: blindIndexOf(this.options.blindIndexKey, taxCode),
-      taxCodeMasked: maskTail(taxCode, 4),
+      taxCodeHash: blindIndex(this.options.blindIndexKey, taxCode),
+      taxCodeMasked: maskTaxCode(taxCode),
       residence: a.residence,
       document: {
         type: a.document.type,
         numberEnc: this.options.cipher.encrypt(a.document.number),
-        numberMasked: maskTail(a.document.number, 2),
+        numberMasked: maskDocumentNumber(a.document.number),
         issuedBy: a.document.issuedBy,
         issueDate: a.document.issueDate,
         expiryDate: a.document.expiryDate,

@@ -7,7 +7,7 @@ import {
   type TenantMode,
 } from "../models/index.js";
 import { BadUserInputError } from "../errors/index.js";
-import { blindIndexOf } from "./personal-data.js";
+import { blindIndex } from "../security/index.js";
 import type { TenantView } from "./tenants.service.js";
 
 /** A request as GraphQL serves it (loaders resolve product, applicant and shipment from the keys). */
@@ -100,6 +100,11 @@ function escapeRegex(s: string): string {
 
 export const MAX_PAGE_SIZE = 100;
 
+/** The form tax codes are indexed in (blind index), so a search finds them however they were typed. */
+export function normalizeTaxCode(s: string): string {
+  return s.trim().toUpperCase();
+}
+
 /** Reads requests, always scoped to the caller's tenant. */
 export class RequestQueryService {
   constructor(private readonly blindIndexKey: Buffer) {}
@@ -125,7 +130,7 @@ export class RequestQueryService {
     if (search) {
       const re = new RegExp(`^${escapeRegex(search)}`, "i");
       const applicants = await ApplicantModel.find(
-        { tenantId: tenant.id, $or: [{ lastName: re }, { email: search.toLowerCase() }, { taxCodeHash: blindIndexOf(this.blindIndexKey, search) }] },
+        { tenantId: tenant.id, $or: [{ lastName: re }, { email: search.toLowerCase() }, { taxCodeHash: blindIndex(this.blindIndexKey, normalizeTaxCode(search)) }] },
         { _id: 1 },
       ).lean();
       and.push({ $or: [{ requestCode: search }, { applicantId: { $in: applicants.map((a) => a._id) } }] });

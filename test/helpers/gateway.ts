@@ -2,7 +2,7 @@ import { pino } from "pino";
 import { loadConfig, type Config } from "../../src/config.js";
 import { connectDatabase, type Database } from "../../src/db/connect.js";
 import { startServer, type RunningServer, type Timings } from "../../src/server.js";
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { loadEncryptionKeys } from "../../src/security/index.js";
 import { createTenant } from "../../src/services/tenants.service.js";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
@@ -30,21 +30,7 @@ export async function startTestGateway(env: Record<string, string> = {}, timings
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", NODE_ENV: "test", ...env });
   const logger = pino({ level: "silent" });
   const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: null, logger, monitorCommands: true });
-  const k = randomBytes(32);
-  const cipher = {
-    encrypt(plain: string) {
-      const iv = randomBytes(12);
-      const c = createCipheriv("aes-256-gcm", k, iv);
-      const ct = Buffer.concat([c.update(plain, "utf8"), c.final()]);
-      return [iv, c.getAuthTag(), ct].map((b) => b.toString("base64")).join(":");
-    },
-    decrypt(token: string) {
-      const [iv, tag, ct] = token.split(":").map((p) => Buffer.from(p, "base64"));
-      const d = createDecipheriv("aes-256-gcm", k, iv!);
-      d.setAuthTag(tag!);
-      return Buffer.concat([d.update(ct!), d.final()]).toString("utf8");
-    },
-  };
+  const cipher = await loadEncryptionKeys({ env: {}, dataDir: null, embedded: true });
   const server = await startServer({ config, db, logger, cipher, timings: { sandboxTickMs: 0, reconcileIntervalMs: 60_000, ...timings } });
   return {
     url: server.url,

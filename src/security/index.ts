@@ -1,0 +1,5 @@
+export * from "./query-limits.js";
+export * from "./rate-limit.js";
+export * from "./crypto.js";
+export * from "./sanitize.js";
+export * from "./url-guard.js";

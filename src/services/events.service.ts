@@ -1,0 +1,294 @@
+import { Types } from "mongoose";
+import type { Logger } from "pino";
+import { FeedCounterModel, SignatureRequestModel, StatusEventModel, type RequestStatus } from "../models/index.js";
+import { BadUserInputError, NotFoundError } from "../errors/index.js";
+import { STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage } from "../events/index.js";
+import type { ChangeSource, StatusChangeNotice } from "./status-tracker.service.js";
+
+/** A stored status event as resolvers and webhooks see it. */
+export interface StatusEventView {
+  id: string;
+  tenantId: string;
+  sequence: number;
+  cursor: string;
+  requestId: string;
+  from: RequestStatus;
+  to: RequestStatus;
+  at: Date;
+  source: ChangeSource;
+}
+
+/** Opaque feed cursor: the event's per-tenant sequence number. */
+export function encodeFeedCursor(seq: number): string {
+  return Buffer.from(`seq:${seq}`).toString("base64url");
+}
+
+/** The sequence number a cursor stands for; BAD_USER_INPUT for anything not made by encodeFeedCursor. */
+export function decodeFeedCursor(cursor: string, path = "after"): number {
+  const m = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!m) throw new BadUserInputError("invalid cursor", [{ path, message: `expected a cursor from a StatusEvent, received ${JSON.stringify(cursor)}` }]);
+  return Number(m[1]);
+}
+
+interface StoredEvent {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  seq: number;
+  requestId: Types.ObjectId;
+  from: string;
+  to: string;
+  at: Date;
+  source: string;
+  createdAt: Date;
+}
+
+function toView(doc: StoredEvent): StatusEventView {
+  return {
+    id: doc._id.toHexString(),
+    tenantId: doc.tenantId.toHexString(),
+    sequence: doc.seq,
+    cursor: encodeFeedCursor(doc.seq),
+    requestId: doc.requestId.toHexString(),
+    from: doc.from as RequestStatus,
+    to: doc.to as RequestStatus,
+    at: doc.at,
+    source: doc.source as ChangeSource,
+  };
+}
+
+/** Bus message → view (messages carry the same fields, JSON-encoded). */
+export function messageToView(m: FeedMessage): StatusEventView {
+  return {
+    id: m.id,
+    tenantId: m.tenantId,
+    sequence: m.seq,
+    cursor: encodeFeedCursor(m.seq),
+    requestId: m.requestId,
+    from: m.from as RequestStatus,
+    to: m.to as RequestStatus,
+    at: new Date(m.at),
+    source: m.source as ChangeSource,
+  };
+}
+
+function toMessage(v: StatusEventView): FeedMessage {
+  return { id: v.id, tenantId: v.tenantId, seq: v.sequence, requestId: v.requestId, from: v.from, to: v.to, at: v.at.toISOString(), source: v.source };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+export interface EventLogOptions {
+  bus: FeedBus;
+  logger: Logger;
+  /**
+   * How long a missing sequence number may stay missing before readers skip it. A number is
+   * taken from the counter before its event is inserted, so a later event can be readable while an
+   * earlier one is still being written; only a writer that died in between leaves a lasting hole.
+   */
+  holeGraceMs?: number;
+}
+
+/** Persists every status change as one event with a per-tenant sequence number, then publishes it. */
+export class EventLog {
+  private readonly holeGraceMs: number;
+
+  constructor(private readonly options: EventLogOptions) {
+    this.holeGraceMs = options.holeGraceMs ?? 5_000;
+  }
+
+  /** Stores the change and publishes it; null when it was already stored (a duplicate notice). */
+  async record(change: StatusChangeNotice): Promise<StatusEventView | null> {
+    const key = { requestId: new Types.ObjectId(change.requestId), from: change.from, to: change.to, at: change.at };
+    // Checked first so a duplicate does not burn a sequence number (the unique index still guards the race).
+    if ((await StatusEventModel.exists(key)) !== null) return null;
+    const counter = await FeedCounterModel.findOneAndUpdate(
+      { _id: change.tenantId },
+      { $inc: { seq: 1 } },
+      { upsert: true, returnDocument: "after", setDefaultsOnInsert: false },
+    ).lean();
+    const seq = counter!.seq;
+    let created: StoredEvent;
+    try {
+      const doc = await StatusEventModel.create({ ...key, tenantId: new Types.ObjectId(change.tenantId), seq, source: change.source });
+      created = doc.toObject() as unknown as StoredEvent;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      this.options.logger.warn({ requestId: change.requestId, seq }, "duplicate status change not stored twice");
+      return null;
+    }
+    const view = toView(created);
+    // Only after the event is durable: a subscriber that sees it live can always find it again in the log.
+    this.options.bus.pubSub.publish(STATUS_EVENT_TOPIC, view.tenantId, toMessage(view));
+    return view;
+  }
+
+  /** The highest sequence number stored for the tenant (0 for none). */
+  async head(tenantId: string): Promise<number> {
+    const last = await StatusEventModel.findOne({ tenantId }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number } | null>();
+    return last?.seq ?? 0;
+  }
+
+  /**
+   * Up to `limit` events after `afterSeq` in order, stopping before an unexplained hole: a missing
+   * number is waited for (it is being written) unless the event after it is older than the grace period.
+   */
+  async readAfter(tenantId: string, afterSeq: number, limit: number, beforeSeq = Number.MAX_SAFE_INTEGER): Promise<StatusEventView[]> {
+    const deadline = Date.now() + this.holeGraceMs;
+    for (;;) {
+      const rows = await StatusEventModel.find({ tenantId, seq: { $gt: afterSeq, $lt: beforeSeq } })
+        .sort({ seq: 1 })
+        .limit(limit)
+        .lean<StoredEvent[]>();
+      let expected = afterSeq + 1;
+      let cut = rows.length;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        if (row.seq !== expected && row.createdAt.getTime() > Date.now() - this.holeGraceMs) {
+          cut = i;
+          break;
+        }
+        expected = row.seq + 1;
+      }
+      const missingBefore = beforeSeq !== Number.MAX_SAFE_INTEGER && cut === rows.length && expected < beforeSeq && rows.length < limit;
+      if ((cut === rows.length && !missingBefore) || Date.now() >= deadline) return rows.map(toView);
+      if (cut > 0) return rows.slice(0, cut).map(toView);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** The tenant's event by id, or null. */
+  async get(tenantId: string, id: string): Promise<StatusEventView | null> {
+    if (!Types.ObjectId.isValid(id)) return null;
+    const row = await StatusEventModel.findOne({ _id: id, tenantId }).lean<StoredEvent | null>();
+    return row ? toView(row) : null;
+  }
+}
+
+const REPLAY_PAGE = 200;
+
+/** What signatureRequestUpdated streams: the request to read, and the change (null for the first, current state). */
+export interface RequestNotice {
+  requestId: string;
+  event: StatusEventView | null;
+}
+
+/**
+ * The tenant's feed for subscriptions: replay from a cursor, then live, with no gap or duplicate
+ * at the seam, and gaps in the live stream (a lagging consumer, a Redis blip) filled from the log.
+ */
+export class FeedService {
+  constructor(
+    private readonly log: EventLog,
+    private readonly bus: FeedBus,
+  ) {}
+
+  /** Opens the tenant's feed after `after` (a cursor), or from now on without one. Errors are thrown here, before streaming. */
+  async open(tenantId: string, after: string | null | undefined): Promise<AsyncIterableIterator<StatusEventView>> {
+    const afterSeq = after === null || after === undefined ? null : decodeFeedCursor(after);
+    // Listen before reading the log: an event stored meanwhile is then either in the log or in the buffer.
+    const live = this.bus.listen(tenantId);
+    const first = live.next();
+    let start: number;
+    try {
+      start = afterSeq ?? (await this.log.head(tenantId));
+    } catch (err) {
+      await live.return();
+      throw err;
+    }
+    return eagerReturn(this.run(tenantId, start, live, first), () => live.return());
+  }
+
+  /**
+   * One of the tenant's requests: first a notice of its current state (so the client knows it is
+   * listening), then one per later change. NOT_FOUND for a foreign or unknown id.
+   */
+  async openRequest(tenantId: string, requestId: string): Promise<AsyncIterableIterator<RequestNotice>> {
+    if (!Types.ObjectId.isValid(requestId)) throw new NotFoundError("signature request", requestId);
+    const feed = await this.open(tenantId, null);
+    let current: { statusHistory?: { at: Date }[] } | null;
+    try {
+      // Read after the feed listens: a change in between is then in this state or in the feed.
+      current = await SignatureRequestModel.findOne({ _id: requestId, tenantId }, { statusHistory: 1 }).lean<{ statusHistory?: { at: Date }[] } | null>();
+    } catch (err) {
+      await feed.return!();
+      throw err;
+    }
+    if (current === null) {
+      await feed.return!();
+      throw new NotFoundError("signature request", requestId);
+    }
+    const seenUntil = Math.max(0, ...(current.statusHistory ?? []).map((h) => h.at.getTime()));
+    const inner = (async function* (): AsyncGenerator<RequestNotice> {
+      yield { requestId, event: null };
+      // The history and the event share their timestamp: a change already in the first state is not told twice.
+      for await (const event of feed) if (event.requestId === requestId && event.at.getTime() > seenUntil) yield { requestId, event };
+    })();
+    return eagerReturn(inner, () => feed.return!());
+  }
+
+  private async *run(
+    tenantId: string,
+    start: number,
+    live: AsyncIterator<FeedMessage>,
+    first: Promise<IteratorResult<FeedMessage>>,
+  ): AsyncGenerator<StatusEventView> {
+    let last = start;
+    let pending = first;
+    try {
+      for (;;) {
+        const page = await this.log.readAfter(tenantId, last, REPLAY_PAGE);
+        for (const event of page) {
+          last = event.sequence;
+          yield event;
+        }
+        if (page.length < REPLAY_PAGE) break;
+      }
+      for (;;) {
+        const next = await pending;
+        if (next.done) return;
+        pending = live.next();
+        const message = next.value;
+        if (message.seq <= last) continue; // already replayed
+        while (message.seq > last + 1) {
+          // Missed some (dropped by a full buffer, or lost by Redis): the log has them.
+          const missing = await this.log.readAfter(tenantId, last, REPLAY_PAGE, message.seq);
+          if (missing.length === 0) break; // a hole left by a writer that died: skip it
+          for (const event of missing) {
+            last = event.sequence;
+            yield event;
+          }
+        }
+        last = message.seq;
+        yield messageToView(message);
+      }
+    } finally {
+      await live.return?.();
+    }
+  }
+}
+
+/**
+ * Wraps a generator so that `return()` takes effect at once: a generator parked on `await` (waiting
+ * for the next live event) only sees its own `return()` at its next `yield`, which for a quiet
+ * tenant may be never, leaking the listener of a client that has gone.
+ */
+function eagerReturn<T>(inner: AsyncGenerator<T> | AsyncIterableIterator<T>, stop: () => Promise<unknown>): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next: () => inner.next(),
+    async return(value?: unknown) {
+      await stop();
+      return (await inner.return?.(value as T)) ?? { done: true, value: undefined as T };
+    },
+    async throw(err?: unknown) {
+      await stop();
+      if (inner.throw) return inner.throw(err);
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

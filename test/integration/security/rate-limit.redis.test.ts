@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRateLimiter } from "../../../src/security/rate-limit.js";
+
+const redisUrl = process.env.REDIS_URL ?? (process.env.CI ? "redis://127.0.0.1:6379" : undefined);
+if (!redisUrl) console.warn("REDIS_URL is not set: skipping the Redis rate limiter tests");
+
+describe.skipIf(!redisUrl)("createRateLimiter (Redis)", () => {
+  let redis: Redis;
+  // A fresh prefix per run: reruns and parallel suites never share a budget by accident.
+  const prefix = `test:rl:${randomUUID()}`;
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl!, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+  });
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("shares one budget between two limiters (replicas) on the same prefix", async () => {
+    const replicaA = createRateLimiter({ points: 4, durationSec: 60, keyPrefix: prefix, redis });
+    const replicaB = createRateLimiter({ points: 4, durationSec: 60, keyPrefix: prefix, redis });
+    const results = [];
+    for (let i = 0; i < 3; i++) {
+      results.push((await replicaA.consume("api-key-hash")).allowed, (await replicaB.consume("api-key-hash")).allowed);
+    }
+    expect(results).toEqual([true, true, true, true, false, false]);
+    const refused = await replicaA.consume("api-key-hash");
+    expect(refused.allowed).toBe(false);
+    if (!refused.allowed) expect(refused.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it("keeps budgets apart across prefixes and keys", async () => {
+    const a = createRateLimiter({ points: 1, durationSec: 60, keyPrefix: `${prefix}:a`, redis });
+    const b = createRateLimiter({ points: 1, durationSec: 60, keyPrefix: `${prefix}:b`, redis });
+    expect((await a.consume("k")).allowed).toBe(true);
+    expect((await b.consume("k")).allowed).toBe(true);
+    expect((await a.consume("other")).allowed).toBe(true);
+    expect((await a.consume("k")).allowed).toBe(false);
+  });
+
+  it("never stores the key it was given", async () => {
+    const limiter = createRateLimiter({ points: 5, durationSec: 60, keyPrefix: `${prefix}:raw`, redis });
+    await limiter.consume("fgw_test_secret");
+    const keys = await redis.keys(`${prefix}:raw*`);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).not.toContain("fgw_test_secret");
+  });
+
+  it("falls back to an in-memory budget when Redis is not ready", async () => {
+    const offline = new Redis(redisUrl!, { lazyConnect: true });
+    const limiter = createRateLimiter({ points: 1, durationSec: 60, keyPrefix: `${prefix}:off`, redis: offline });
+    expect((await limiter.consume("k")).allowed).toBe(true);
+    expect((await limiter.consume("k")).allowed).toBe(false);
+    offline.disconnect();
+  });
+});
