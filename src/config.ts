@@ -16,6 +16,10 @@ export interface Config {
   publicUrl: string | null;
   logLevel: string;
   nodeEnv: string;
+  /** GraphQL and sandbox requests per API key and minute. */
+  rateLimitPerMinute: number;
+  /** placeOrder calls per tenant and minute (orders spend money). */
+  orderRateLimitPerMinute: number;
 }
 
 /** A problem with one environment variable, reported all together so a misconfiguration is fixed in one go. */
@@ -70,6 +74,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`);
   }
 
+  const positive = (name: string, fallback: number): number => {
+    const text = str(name);
+    const n = text === null ? fallback : Number(text);
+    if (!Number.isInteger(n) || n < 1) problems.push(`${name}: expected a positive integer, got ${JSON.stringify(text)}`);
+    return n;
+  };
+  const rateLimitPerMinute = positive("RATE_LIMIT_PER_MINUTE", 300);
+  const orderRateLimitPerMinute = positive("ORDER_RATE_LIMIT_PER_MINUTE", 30);
+
   const config: Config = {
     port,
     host,
@@ -81,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     logLevel,
     nodeEnv: str("NODE_ENV") ?? "development",
+    rateLimitPerMinute,
+    orderRateLimitPerMinute,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

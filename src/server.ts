@@ -10,7 +10,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
-import { buildContext, type Context } from "./context.js";
+import { bearerToken, buildContext, type Context } from "./context.js";
 import { buildGatewaySchema } from "./schema.js";
 import { AppError } from "./errors/index.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
@@ -30,6 +30,22 @@ import type { FieldCipherLike } from "./services/field-cipher.js";
 import type { HttpTransport } from "./provider/index.js";
 import { graphiqlRouter } from "./http/graphiql.js";
 import { createMetrics } from "./observability/metrics.js";
+import { Redis } from "ioredis";
+import {
+  complexityPlugin,
+  createRateLimiter,
+  defaultQueryLimits,
+  generalRateLimit,
+  placeOrderRateLimit,
+  rateLimitMiddleware,
+  rateLimitPlugin,
+} from "./security/index.js";
+import { attachGraphqlWs, createFeedBus } from "./events/index.js";
+import { EventLog, FeedService } from "./services/events.service.js";
+import { DEFAULT_RETRY_SCHEDULE_MS, WebhookService } from "./services/webhooks.service.js";
+
+/** Largest GraphQL request body: room for two documents of MAX_FILE_BYTES in base64, no more. */
+export const MAX_GRAPHQL_BODY = "9mb";
 
 /** Timings of background work; tests shorten them. */
 export interface Timings {
@@ -40,6 +56,9 @@ export interface Timings {
   maxCheckDelayMs: number;
   upstreamTimeoutMs: number;
   sandboxTickMs: number;
+  /** Delay before each webhook attempt (Standard Webhooks' schedule by default). */
+  webhookRetryScheduleMs: number[];
+  webhookPollIntervalMs: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -50,6 +69,8 @@ export const DEFAULT_TIMINGS: Timings = {
   maxCheckDelayMs: 60 * 60_000,
   upstreamTimeoutMs: 15_000,
   sandboxTickMs: 1_000,
+  webhookRetryScheduleMs: DEFAULT_RETRY_SCHEDULE_MS,
+  webhookPollIntervalMs: 1_000,
 };
 
 export interface ServerDeps {
@@ -125,6 +146,21 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     timeoutMs: timings.upstreamTimeoutMs,
   });
   const tracker = new StatusTracker({ checkDelayMs: timings.checkDelayMs, maxCheckDelayMs: timings.maxCheckDelayMs });
+  // Status feeds: every stored change becomes one logged event, then reaches subscribers and webhooks.
+  const feedBus = createFeedBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "feed-bus" }) });
+  const eventLog = new EventLog({ bus: feedBus, logger: logger.child({ component: "event-log" }) });
+  const webhooks = new WebhookService({
+    cipher,
+    logger: logger.child({ component: "webhooks" }),
+    // TODO(lead): move WEBHOOKS_ALLOW_PRIVATE into Config; private targets are for development and tests only.
+    allowPrivateTargets: config.nodeEnv === "test" || (config.nodeEnv !== "production" && process.env.WEBHOOKS_ALLOW_PRIVATE === "true"),
+    retryScheduleMs: timings.webhookRetryScheduleMs,
+    pollIntervalMs: timings.webhookPollIntervalMs,
+  });
+  tracker.onChange(async (change) => {
+    const event = await eventLog.record(change);
+    if (event !== null) await webhooks.enqueue(event);
+  });
   const products = new ProductService(clients, 10 * 60_000);
   const orders = new OrderService({
     clients,
@@ -171,16 +207,33 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     queries: new RequestQueryService(blindIndexKey),
     downloads,
     sandbox: new SandboxControl(clients, sandboxBaseUrl),
+    webhooks,
+    pubSub: feedBus.pubSub,
   });
   const development = config.nodeEnv === "development";
   const production = config.nodeEnv === "production";
   const metrics = createMetrics();
+  // Rate limits per tenant; over Redis when configured, so every replica spends from one budget.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+  redis?.on("error", (err) => logger.warn({ err: err.message }, "rate limit Redis unavailable; limits fall back to this process"));
+  const generalLimiter = createRateLimiter({ ...generalRateLimit, points: config.rateLimitPerMinute, redis });
+  const placeOrderLimiter = createRateLimiter({ ...placeOrderRateLimit, points: config.orderRateLimitPerMinute, redis });
+  const queryLimits = defaultQueryLimits(config.nodeEnv);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: formatError(logger, development),
     includeStacktraceInErrorResponses: false,
     // Apollo's default landing page loads from a CDN; we serve GraphiQL from local files instead.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), metrics.graphqlPlugin],
+    // Introspection stays on here: complexityPlugin refuses it in production with INTROSPECTION_DISABLED.
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      metrics.graphqlPlugin,
+      // A plugin, not validationRules: Apollo would rewrite the limits' codes to GRAPHQL_VALIDATION_FAILED.
+      complexityPlugin(schema, queryLimits),
+      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: (ctx) => ctx.tenant?.id ?? null }),
+    ],
   });
   await apollo.start();
 
@@ -196,7 +249,20 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  app.use("/sandbox", sandbox.router);
+  app.use(
+    "/sandbox",
+    rateLimitMiddleware({
+      limiter: generalLimiter,
+      keyOf: (req) => {
+        const token = bearerToken(req.get("authorization"));
+        // The gateway's own calls for its tenants were already counted at the GraphQL edge.
+        return token === null || clients.verifySandboxToken(token) !== null ? null : token;
+      },
+      onLimited: (res, err) =>
+        res.json({ data: null, success: false, message: `rate limit exceeded: retry in ${Math.ceil(err.retryAfterMs / 1000)} s`, error: 429 }),
+    }),
+    sandbox.router,
+  );
   if (!production) app.use(graphiqlRouter());
 
   app.post(
@@ -227,7 +293,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   app.use(
     "/graphql",
-    express.json({ limit: "25mb" }),
+    // Two base64 files of MAX_FILE_BYTES each fit; anything larger is refused before parsing.
+    express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
       context: ({ req }) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger }),
     }),
@@ -256,6 +323,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   logger.info({ url: ownUrl }, "gateway listening");
   sandbox.start();
   reconciler.start();
+  webhooks.start();
+  const graphqlWs = attachGraphqlWs({
+    httpServer,
+    schema,
+    feed: new FeedService(eventLog, feedBus),
+    adminToken: config.adminToken,
+    logger,
+    formatError: formatError(logger, development),
+  });
 
   return {
     url: ownUrl,
@@ -267,7 +343,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     schema,
     async close() {
       await reconciler.stop();
+      await graphqlWs.dispose();
+      await webhooks.stop();
+      await feedBus.close();
       await sandbox.stop();
+      redis?.disconnect();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

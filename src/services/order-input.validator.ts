@@ -24,7 +24,8 @@ const INPUT_OF_FAMILY: Record<ProductFamily, keyof Omit<PlaceOrderRequest, "prod
 
 const FAMILY_INPUTS = Object.values(INPUT_OF_FAMILY);
 
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Largest file placeOrder and uploads accept, decoded: signed forms and ID scans fit well within it. */
+export const MAX_FILE_BYTES = 3 * 1024 * 1024;
 
 function isoDate(s: unknown): Date | null {
   if (typeof s !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return null;
