@@ -30,7 +30,7 @@ import type { UpstreamClients } from "./upstream-clients.service.js";
 import type { TenantView } from "./tenants.service.js";
 import type { FieldCipherLike } from "./field-cipher.js";
 import type { ProductService } from "./products.service.js";
-import { blindIndex, maskDocumentNumber, maskTaxCode } from "../security/index.js";
+import { assertNoOperators, blindIndex, maskDocumentNumber, maskTaxCode } from "../security/index.js";
 import { normalizeTaxCode } from "./requests.service.js";
 
 export interface OrderServiceOptions {
@@ -81,6 +81,8 @@ export class OrderService {
         { path: "idempotencyKey", message: "expected 8 to 128 characters among letters, digits and _ . : -" },
       ]);
     }
+    // GraphQL's types already refuse objects where strings belong; this guards the service boundary too.
+    assertNoOperators(input, "input");
     const { family, problems } = validateOrderInput(input, new Date());
     if (problems.length > 0 || family === null) throw new BadUserInputError(`invalid order: ${problems.map((p) => p.path).join(", ")}`, problems);
 

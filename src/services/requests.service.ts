@@ -7,7 +7,7 @@ import {
   type TenantMode,
 } from "../models/index.js";
 import { BadUserInputError } from "../errors/index.js";
-import { blindIndex } from "../security/index.js";
+import { blindIndex, sanitizeFilterString } from "../security/index.js";
 import type { TenantView } from "./tenants.service.js";
 
 /** A request as GraphQL serves it (loaders resolve product, applicant and shipment from the keys). */
@@ -123,10 +123,10 @@ export class RequestQueryService {
     }
     const and: Record<string, unknown>[] = [{ tenantId: new Types.ObjectId(tenant.id) }];
     if (filter.status?.length) and.push({ status: { $in: filter.status } });
-    if (filter.productCode) and.push({ productCode: filter.productCode });
+    if (filter.productCode) and.push({ productCode: sanitizeFilterString(filter.productCode, "filter.productCode") });
     if (filter.createdAfter) and.push({ createdAt: { $gt: filter.createdAfter } });
     if (filter.createdBefore) and.push({ createdAt: { $lt: filter.createdBefore } });
-    const search = filter.search?.trim();
+    const search = filter.search ? sanitizeFilterString(filter.search, "filter.search").trim() : "";
     if (search) {
       const re = new RegExp(`^${escapeRegex(search)}`, "i");
       const applicants = await ApplicantModel.find(
