@@ -1,0 +1,215 @@
+import type { Model } from "mongoose";
+import type { Logger } from "pino";
+import type { DeliveryAttempt, SandboxCallbackDoc, StoredCallback } from "../models/index.js";
+import { CallbackTimeoutError, postCallback } from "./callback-http.js";
+import { callbackTargetProblem } from "./callback-target.guard.js";
+
+/** One status change to announce to the caller's callback URL. */
+export interface StatusChangeNotice {
+  tenantId: string;
+  requestId: string;
+  codice_richiesta: string;
+  stato: string;
+  /** Tenant-clock time of the change. */
+  changedAt: Date;
+  callback: StoredCallback;
+  /** The request object after the change, as GET /richiesta/{id} shows it. */
+  request: Record<string, unknown>;
+  /** Set when the callback must not be sent (magic value or fault setting): logged, never sent. */
+  dropReason: string | null;
+}
+
+export interface CallbackDispatcherOptions {
+  model: Model<SandboxCallbackDoc>;
+  logger: Logger;
+  now: () => Date;
+  timeoutMs: number;
+  /** Retries after the first attempt. */
+  retries: number;
+  /** First retry delay; each next one doubles. */
+  backoffMs: number;
+  allowPrivateTargets: boolean;
+}
+
+/** Builds the body upstream sends: JSON `{field: request}`, or a form with `field` = the JSON text. */
+export function callbackBody(callback: StoredCallback, request: Record<string, unknown>): { body: string; contentType: string } {
+  const field = callback.field === "" ? "data" : callback.field;
+  if (callback.method === "JSON") {
+    return { body: JSON.stringify({ [field]: request }), contentType: "application/json" };
+  }
+  return {
+    body: new URLSearchParams({ [field]: JSON.stringify(request) }).toString(),
+    contentType: "application/x-www-form-urlencoded",
+  };
+}
+
+// Bounded so one advance over thousands of requests does not open thousands of sockets at once.
+const FIRST_ATTEMPT_CONCURRENCY = 32;
+
+/**
+ * Sends callbacks the way the upstream does: one per status change, retried with exponential
+ * backoff (bounded), every attempt persisted in `sandbox_callbacks`. The first attempt is awaited
+ * by `dispatch`; retries run on timers and resume after a restart (`resume`).
+ */
+export class CallbackDispatcher {
+  private seq = 0;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly options: CallbackDispatcherOptions) {}
+
+  /**
+   * Persists one delivery per notice, then makes every first attempt: in order within a request,
+   * concurrently across requests. Resolves once every first attempt has finished.
+   */
+  async dispatch(notices: readonly StatusChangeNotice[]): Promise<void> {
+    if (notices.length === 0) return;
+    const createdAt = new Date();
+    const docs = notices.map((n) => {
+      const { body, contentType } = callbackBody(n.callback, n.request);
+      return {
+        tenantId: n.tenantId,
+        requestId: n.requestId,
+        codice_richiesta: n.codice_richiesta,
+        stato: n.stato,
+        changedAt: n.changedAt,
+        url: n.callback.url,
+        method: n.callback.method,
+        field: n.callback.field === "" ? "data" : n.callback.field,
+        body,
+        contentType,
+        state: n.dropReason === null ? ("pending" as const) : ("dropped" as const),
+        reason: n.dropReason,
+        attempts: [] as DeliveryAttempt[],
+        nextAttemptAt: null,
+        seq: ++this.seq,
+        createdAt,
+      };
+    });
+    const stored = await this.options.model.insertMany(docs, { lean: true });
+    const byRequest = new Map<string, SandboxCallbackDoc[]>();
+    for (const d of stored as unknown as SandboxCallbackDoc[]) {
+      if (d.state !== "pending") continue;
+      const list = byRequest.get(d.requestId) ?? [];
+      list.push(d);
+      byRequest.set(d.requestId, list);
+    }
+    const queues = [...byRequest.values()];
+    const done: SandboxCallbackDoc[] = [];
+    const workers = Array.from({ length: Math.min(FIRST_ATTEMPT_CONCURRENCY, queues.length) }, async () => {
+      for (let q = queues.shift(); q !== undefined; q = queues.shift()) {
+        for (const d of q) {
+          await this.track(this.send(d));
+          done.push(d);
+        }
+      }
+    });
+    await Promise.all(workers);
+    // First attempts are persisted in one write: one round trip instead of one per callback.
+    if (done.length > 0) await this.options.model.bulkWrite(done.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: outcome(d) } } })));
+    for (const d of done) this.planRetry(d);
+  }
+
+  /** Re-plans the retries that were pending when the process stopped. */
+  async resume(): Promise<void> {
+    const last = await this.options.model.find({}).sort({ seq: -1 }).limit(1).lean();
+    this.seq = Math.max(this.seq, last[0]?.seq ?? 0);
+    const pending = await this.options.model.find({ state: "pending" }).lean();
+    for (const d of pending) {
+      const wait = d.nextAttemptAt === null ? 0 : Math.max(0, d.nextAttemptAt.getTime() - Date.now());
+      this.schedule(d, wait);
+    }
+  }
+
+  /** The delivery log of a tenant (optionally one request), oldest first. */
+  async list(tenantId: string, requestId?: string): Promise<SandboxCallbackDoc[]> {
+    const filter = requestId === undefined ? { tenantId } : { tenantId, requestId };
+    return this.options.model.find(filter).sort({ seq: 1 }).lean();
+  }
+
+  /** Cancels planned retries and waits for attempts in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async track(p: Promise<void>): Promise<void> {
+    this.inFlight.add(p);
+    try {
+      await p;
+    } finally {
+      this.inFlight.delete(p);
+    }
+  }
+
+  private schedule(d: SandboxCallbackDoc, waitMs: number): void {
+    if (this.stopped) return;
+    const key = d._id.toHexString();
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      void this.track(this.attempt(d));
+    }, waitMs);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  /** A retry: send, persist, plan the next one. */
+  private async attempt(d: SandboxCallbackDoc): Promise<void> {
+    await this.send(d);
+    await this.options.model.updateOne({ _id: d._id }, { $set: outcome(d) });
+    this.planRetry(d);
+  }
+
+  private planRetry(d: SandboxCallbackDoc): void {
+    if (d.state === "pending" && d.nextAttemptAt !== null) this.schedule(d, Math.max(0, d.nextAttemptAt.getTime() - Date.now()));
+  }
+
+  /** Makes one HTTP attempt and records its outcome on `d` (not yet persisted). */
+  private async send(d: SandboxCallbackDoc): Promise<void> {
+    const { logger, timeoutMs, retries, backoffMs, allowPrivateTargets } = this.options;
+    const started = Date.now();
+    const at = new Date(started);
+    let status: number | null = null;
+    let error: string | null = null;
+    let permanent = false;
+    const blocked = await callbackTargetProblem(d.url, allowPrivateTargets);
+    if (blocked !== null) {
+      error = blocked;
+      permanent = true;
+    } else {
+      try {
+        status = await postCallback(d.url, d.body, d.contentType, timeoutMs);
+        if (status < 200 || status > 299) error = `callback target answered HTTP ${status}`;
+      } catch (err) {
+        error = err instanceof CallbackTimeoutError ? err.message : errorText(err);
+      }
+    }
+    const attempt: DeliveryAttempt = { at, status, error, durationMs: Date.now() - started };
+    d.attempts = [...d.attempts, attempt];
+    const n = d.attempts.length;
+    const retry = error !== null && !permanent && n <= retries;
+    d.state = error === null ? "delivered" : retry ? "pending" : "failed";
+    d.reason = error === null ? null : error;
+    const waitMs = backoffMs * 2 ** (n - 1);
+    d.nextAttemptAt = retry ? new Date(Date.now() + waitMs) : null;
+    logger.info(
+      { requestId: d.requestId, stato: d.stato, attempt: n, status, error, state: d.state },
+      "sandbox callback attempt",
+    );
+  }
+}
+
+function outcome(d: SandboxCallbackDoc): Partial<SandboxCallbackDoc> {
+  return { attempts: d.attempts, state: d.state, reason: d.reason, nextAttemptAt: d.nextAttemptAt };
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+    return e.code ?? e.cause?.code ?? e.cause?.message ?? e.message;
+  }
+  return String(err);
+}

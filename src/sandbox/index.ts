@@ -1,0 +1,2 @@
+export * from "./create-sandbox.js";
+export type { SandboxTenant } from "./http/index.js";

@@ -1,0 +1,2 @@
+export * from "./request-status.js";
+export * from "./lifecycle.js";

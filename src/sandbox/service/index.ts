@@ -1,0 +1,3 @@
+export * from "./sandbox.service.js";
+export * from "./request.view.js";
+export * from "./tenant-lock.js";
