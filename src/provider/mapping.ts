@@ -24,7 +24,7 @@ import type {
 // Status
 
 /** A request's progress as the gateway names it; `UNKNOWN` stands for a `stato` this code does not know yet. */
-export type SignatureRequestStatus = "IN_REGISTRAZIONE" | "IN_RICONOSCIMENTO" | "IN_LAVORAZIONE" | "EVASA" | "UNKNOWN";
+export type SignatureRequestStatus = "IN_REGISTRAZIONE" | "IN_RICONOSCIMENTO" | "IN_LAVORAZIONE" | "EVASA" | "RIFIUTATA" | "UNKNOWN";
 
 /** The statuses that have an upstream `stato`. */
 export type KnownSignatureRequestStatus = Exclude<SignatureRequestStatus, "UNKNOWN">;
@@ -34,6 +34,7 @@ export const SIGNATURE_REQUEST_STATUSES: readonly SignatureRequestStatus[] = [
   "IN_RICONOSCIMENTO",
   "IN_LAVORAZIONE",
   "EVASA",
+  "RIFIUTATA",
   "UNKNOWN",
 ];
 
@@ -42,6 +43,9 @@ const STATUS_BY_STATO: Readonly<Record<string, KnownSignatureRequestStatus>> = {
   in_riconoscimento: "IN_RICONOSCIMENTO",
   in_lavorazione: "IN_LAVORAZIONE",
   evasa: "EVASA",
+  // Not in the spec's examples: the sandbox ends a failed video identification here, and the
+  // gateway treats it as final (FAILED) rather than polling an unknown state forever.
+  rifiutata: "RIFIUTATA",
 };
 
 /**
@@ -65,6 +69,8 @@ export function statoOf(status: KnownSignatureRequestStatus): string {
       return "in_lavorazione";
     case "EVASA":
       return "evasa";
+    case "RIFIUTATA":
+      return "rifiutata";
     default: {
       const never: never = status;
       throw new TypeError(`expected a known SignatureRequestStatus, received ${JSON.stringify(never)}`);
@@ -74,7 +80,7 @@ export function statoOf(status: KnownSignatureRequestStatus): string {
 
 /** True for the status after which a request no longer changes (nothing left to poll). */
 export function isFinalStatus(status: SignatureRequestStatus): boolean {
-  return status === "EVASA";
+  return status === "EVASA" || status === "RIFIUTATA";
 }
 
 // ---------------------------------------------------------------------------------------------

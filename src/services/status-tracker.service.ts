@@ -80,6 +80,9 @@ export class StatusTracker {
       const current = await SignatureRequestModel.findById(id);
       if (current === null) return null;
       const from = current.status as RequestStatus;
+      if (view.status === "RIFIUTATA") {
+        return this.fail(current._id, "IDENTIFICATION_REFUSED", "upstream refused the applicant's identification (rifiutata)", source);
+      }
       const to = view.status === "UNKNOWN" ? from : (view.status as RequestStatus);
       const move = canMove(from, to);
       const now = new Date();

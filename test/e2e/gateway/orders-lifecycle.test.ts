@@ -120,6 +120,14 @@ describe("GraphQL orders over HTTP with a test key (sandbox upstream)", () => {
     expect((await get(reader.id)).status).toBe("EVASA");
   });
 
+  it("ends a refused video identification (+videofail) as FAILED with its reason", async () => {
+    const video = await place({ productCode: "SMARTCARDCNS_VIDEO", video: { email: "mario.rossi+videofail@example.com", phone: "+393331234567" } });
+    await advance(7 * 24 * 3600);
+    const done = await get(video.id);
+    expect(done.status).toBe("FAILED");
+    expect((done as unknown as { failure: { code: string } }).failure.code).toBe("IDENTIFICATION_REFUSED");
+  });
+
   it("answers BAD_USER_INPUT with the path of every invalid field, and stores nothing", async () => {
     const before = await gw.db.connection.db!.collection("signaturerequests").countDocuments();
     const body = await gql(PLACE_ORDER, {
