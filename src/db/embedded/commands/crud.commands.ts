@@ -1,0 +1,306 @@
+import { canonicalKey } from "../storage/bson-order.js";
+import { assertDocSize, withId, type Collection, type StoredDoc } from "../storage/collection.js";
+import { indexValues } from "../storage/index-store.js";
+import { fromWire, isPlainObject, type Doc, type Hints } from "../storage/values.js";
+import {
+  collOf,
+  dbOf,
+  optBool,
+  optDoc,
+  optNumber,
+  outDoc,
+  plain,
+  toLong,
+  type CommandContext,
+  type CommandHandler,
+} from "./context.js";
+import { CommandError, ErrorCode, asCommandError } from "./errors.js";
+import { projectDocs, runQuery } from "./query-exec.js";
+import { applyUpdate, changed, upsertSeed } from "./update-apply.js";
+
+function arrayField(cmd: Doc, field: string): unknown[] {
+  const v = cmd[field];
+  if (!Array.isArray(v)) throw new CommandError(ErrorCode.FailedToParse, `'${field}' must be an array`);
+  return v;
+}
+
+/** Wire documents → stored form, remembering which numbers need their exact BSON type back. */
+function storedFromWire(raw: unknown): StoredDoc {
+  if (!isPlainObject(raw)) throw new CommandError(ErrorCode.TypeMismatch, "document must be an object");
+  const hints: Hints = {};
+  const view = withId(fromWire(raw, hints) as Doc);
+  return { view, hints: Object.keys(hints).length ? hints : null };
+}
+
+function writeCollection(ctx: CommandContext, db: string, name: string): Collection {
+  const existing = ctx.catalog.get(db, name);
+  if (existing) return existing;
+  ctx.ops.push({ op: "create", db, coll: name, options: {} });
+  return ctx.catalog.ensure(db, name);
+}
+
+const insert: CommandHandler = (cmd, ctx) => {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "insert");
+  const docs = arrayField(cmd, "documents");
+  const ordered = optBool(cmd, "ordered", true);
+  const coll = writeCollection(ctx, db, name);
+  const writeErrors: Doc[] = [];
+  let n = 0;
+  for (let i = 0; i < docs.length; i++) {
+    try {
+      const doc = storedFromWire(docs[i]);
+      assertDocSize(doc);
+      coll.insert(doc);
+      ctx.ops.push({ op: "put", db, coll: name, doc });
+      n++;
+    } catch (err) {
+      writeErrors.push(asCommandError(err).toWriteError(i));
+      if (ordered) break;
+    }
+  }
+  return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+};
+
+/** find, also used by explain. */
+export function execFind(cmd: Doc, ctx: CommandContext) {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "find");
+  const filter = optDoc(cmd, "filter") ?? {};
+  let limit = optNumber(cmd, "limit");
+  let singleBatch = optBool(cmd, "singleBatch", false);
+  if (limit !== undefined && limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const result = runQuery(
+    ctx.catalog.get(db, name),
+    filter,
+    { sort: optDoc(cmd, "sort"), skip: optNumber(cmd, "skip"), limit: limit || undefined },
+    ctx.stats,
+  );
+  const projected = projectDocs(
+    result.docs.map((d) => d.view),
+    filter,
+    optDoc(cmd, "projection"),
+  );
+  const out = projected.map((v, i) => outDoc({ view: v, hints: result.docs[i]!.hints }));
+  return { db, name, out, plan: result.plan, singleBatch };
+}
+
+const find: CommandHandler = (cmd, ctx) => {
+  const { db, name, out, singleBatch } = execFind(cmd, ctx);
+  return ctx.cursors.first(`${db}.${name}`, out, optNumber(cmd, "batchSize"), singleBatch);
+};
+
+const getMore: CommandHandler = (cmd, ctx) => {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "collection");
+  return ctx.cursors.getMore(toLong(cmd["getMore"]), `${db}.${name}`, optNumber(cmd, "batchSize"));
+};
+
+const killCursors: CommandHandler = (cmd, ctx) => ctx.cursors.kill(arrayField(cmd, "cursors").map(toLong));
+
+interface UpdateStatement {
+  q: Doc;
+  u: unknown;
+  upsert: boolean;
+  multi: boolean;
+  arrayFilters?: Doc[];
+}
+
+function parseUpdateStatement(raw: unknown): UpdateStatement {
+  if (!isPlainObject(raw)) throw new CommandError(ErrorCode.FailedToParse, "update statement must be an object");
+  const q = plain<Doc>(raw["q"] ?? {});
+  if (raw["u"] === undefined) throw new CommandError(ErrorCode.FailedToParse, "update statement requires 'u'");
+  const multi = Boolean(plain(raw["multi"]));
+  if (multi && isPlainObject(raw["u"]) && !Object.keys(raw["u"]).some((k) => k.startsWith("$"))) {
+    throw new CommandError(ErrorCode.FailedToParse, "multi update is not supported for replacement-style update");
+  }
+  return {
+    q,
+    u: raw["u"],
+    upsert: Boolean(plain(raw["upsert"])),
+    multi,
+    arrayFilters: raw["arrayFilters"] ? plain<Doc[]>(raw["arrayFilters"]) : undefined,
+  };
+}
+
+/** Inserts an upserted document built from the filter's equality fields and the update. */
+function upsertInsert(ctx: CommandContext, coll: Collection, st: { q: Doc; u: unknown; arrayFilters?: Doc[] }): StoredDoc {
+  const doc = applyUpdate({ view: upsertSeed(st.q), hints: null }, st.u, st.q, st.arrayFilters, true);
+  assertDocSize(doc);
+  coll.insert(doc);
+  ctx.ops.push({ op: "put", db: coll.db, coll: coll.name, doc });
+  return doc;
+}
+
+/** Applies an update to a stored document; returns the new one, or null when nothing changed. */
+function updateExisting(ctx: CommandContext, coll: Collection, old: StoredDoc, st: { q: Doc; u: unknown; arrayFilters?: Doc[] }): StoredDoc | null {
+  const next = applyUpdate(old, st.u, st.q, st.arrayFilters, false);
+  if (!changed(old, next)) return null;
+  assertDocSize(next);
+  coll.replace(next);
+  ctx.ops.push({ op: "put", db: coll.db, coll: coll.name, doc: next });
+  return next;
+}
+
+const update: CommandHandler = (cmd, ctx) => {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "update");
+  const statements = arrayField(cmd, "updates");
+  const ordered = optBool(cmd, "ordered", true);
+  const writeErrors: Doc[] = [];
+  const upserted: Doc[] = [];
+  let n = 0;
+  let nModified = 0;
+  for (let i = 0; i < statements.length; i++) {
+    try {
+      const st = parseUpdateStatement(statements[i]);
+      const existing = ctx.catalog.get(db, name);
+      const { docs } = runQuery(existing, st.q, { limit: st.multi ? undefined : 1 }, ctx.stats);
+      if (docs.length === 0) {
+        if (st.upsert) {
+          const doc = upsertInsert(ctx, writeCollection(ctx, db, name), st);
+          upserted.push({ index: i, _id: outDoc(doc)["_id"] });
+          n++;
+        }
+        continue;
+      }
+      for (const old of docs) {
+        if (updateExisting(ctx, existing!, old, st)) nModified++;
+        n++;
+      }
+    } catch (err) {
+      writeErrors.push(asCommandError(err).toWriteError(i));
+      if (ordered) break;
+    }
+  }
+  const reply: Doc = { n, nModified };
+  if (upserted.length) reply["upserted"] = upserted;
+  if (writeErrors.length) reply["writeErrors"] = writeErrors;
+  reply["ok"] = 1;
+  return reply;
+};
+
+const del: CommandHandler = (cmd, ctx) => {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "delete");
+  const statements = arrayField(cmd, "deletes");
+  const ordered = optBool(cmd, "ordered", true);
+  const writeErrors: Doc[] = [];
+  let n = 0;
+  for (let i = 0; i < statements.length; i++) {
+    try {
+      const raw = statements[i];
+      if (!isPlainObject(raw)) throw new CommandError(ErrorCode.FailedToParse, "delete statement must be an object");
+      const q = plain<Doc>(raw["q"] ?? {});
+      const limit = plain<number>(raw["limit"] ?? 0);
+      const coll = ctx.catalog.get(db, name);
+      const { docs } = runQuery(coll, q, { limit: limit === 1 ? 1 : undefined }, ctx.stats);
+      for (const d of docs) {
+        coll!.delete(d.view["_id"]);
+        ctx.ops.push({ op: "delete", db, coll: name, id: d.view["_id"] });
+        n++;
+      }
+    } catch (err) {
+      writeErrors.push(asCommandError(err).toWriteError(i));
+      if (ordered) break;
+    }
+  }
+  return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+};
+
+const findAndModify: CommandHandler = (cmd, ctx) => {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, cmd["findAndModify"] !== undefined ? "findAndModify" : "findandmodify");
+  const q = optDoc(cmd, "query") ?? {};
+  const sort = optDoc(cmd, "sort");
+  const remove = optBool(cmd, "remove", false);
+  const returnNew = optBool(cmd, "new", false);
+  const upsert = optBool(cmd, "upsert", false);
+  const fields = optDoc(cmd, "fields");
+  const rawUpdate = cmd["update"];
+  const arrayFilters = cmd["arrayFilters"] ? plain<Doc[]>(cmd["arrayFilters"]) : undefined;
+  if (remove && rawUpdate !== undefined) throw new CommandError(ErrorCode.FailedToParse, "Cannot specify both an update and remove=true");
+  if (!remove && rawUpdate === undefined) throw new CommandError(ErrorCode.FailedToParse, "Either an update or remove=true must be specified");
+  if (remove && upsert) throw new CommandError(ErrorCode.FailedToParse, "Cannot specify both upsert=true and remove=true");
+
+  const coll = ctx.catalog.get(db, name);
+  const [old] = runQuery(coll, q, { sort, limit: 1 }, ctx.stats).docs;
+  const project = (d: StoredDoc | null): Doc | null => {
+    if (!d) return null;
+    const [view] = projectDocs([d.view], q, fields);
+    return outDoc({ view: view!, hints: d.hints });
+  };
+  if (remove) {
+    if (old) {
+      coll!.delete(old.view["_id"]);
+      ctx.ops.push({ op: "delete", db, coll: name, id: old.view["_id"] });
+    }
+    return { lastErrorObject: { n: old ? 1 : 0 }, value: project(old ?? null), ok: 1 };
+  }
+  if (!old) {
+    if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
+    const doc = upsertInsert(ctx, writeCollection(ctx, db, name), { q, u: rawUpdate, arrayFilters });
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: outDoc(doc)["_id"] },
+      value: returnNew ? project(doc) : null,
+      ok: 1,
+    };
+  }
+  const next = updateExisting(ctx, coll!, old, { q, u: rawUpdate, arrayFilters }) ?? old;
+  return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? next : old), ok: 1 };
+};
+
+/** count, also used by explain. */
+export function execCount(cmd: Doc, ctx: CommandContext) {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "count");
+  const skip = optNumber(cmd, "skip") ?? 0;
+  const limit = Math.abs(optNumber(cmd, "limit") ?? 0);
+  const result = runQuery(ctx.catalog.get(db, name), optDoc(cmd, "query") ?? {}, {}, ctx.stats);
+  let n = Math.max(0, result.docs.length - skip);
+  if (limit) n = Math.min(n, limit);
+  return { n, plan: result.plan };
+}
+
+const count: CommandHandler = (cmd, ctx) => ({ n: execCount(cmd, ctx).n, ok: 1 });
+
+/** distinct, also used by explain. */
+export function execDistinct(cmd: Doc, ctx: CommandContext) {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "distinct");
+  const key = cmd["key"];
+  if (typeof key !== "string") throw new CommandError(ErrorCode.TypeMismatch, "'key' must be a string");
+  const result = runQuery(ctx.catalog.get(db, name), optDoc(cmd, "query") ?? {}, {}, ctx.stats);
+  const seen = new Set<string>();
+  const values: unknown[] = [];
+  for (const d of result.docs) {
+    const wire = outDoc(d);
+    for (const v of indexValues(wire, key).values) {
+      if (v === undefined) continue;
+      const k = canonicalKey(fromWire(v));
+      if (seen.has(k)) continue;
+      seen.add(k);
+      values.push(v);
+    }
+  }
+  return { values, plan: result.plan };
+}
+
+const distinct: CommandHandler = (cmd, ctx) => ({ values: execDistinct(cmd, ctx).values, ok: 1 });
+
+export const crudCommands: Record<string, CommandHandler> = {
+  insert,
+  find,
+  getMore,
+  killCursors,
+  update,
+  delete: del,
+  findAndModify,
+  findandmodify: findAndModify,
+  count,
+  distinct,
+};
+

@@ -1,0 +1,154 @@
+import { BSON } from "bson";
+import { serializeBson } from "../storage/values.js";
+import { crc32c } from "./crc32c.js";
+
+export const OP_REPLY = 1;
+export const OP_QUERY = 2004;
+export const OP_MSG = 2013;
+export const MAX_MESSAGE_SIZE = 48_000_000;
+export const HEADER_SIZE = 16;
+
+const CHECKSUM_PRESENT = 1;
+const MORE_TO_COME = 2;
+
+/** Raised for a message that cannot be parsed; the connection is closed with this reason. */
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+}
+
+export type Doc = Record<string, unknown>;
+
+/** A decoded request: the command document with document-sequence sections merged in. */
+export interface Request {
+  requestId: number;
+  opCode: typeof OP_MSG | typeof OP_QUERY;
+  command: Doc;
+  /** OP_MSG moreToCome: the client expects no reply (w:0 writes). */
+  moreToCome: boolean;
+  /** OP_QUERY only: the collection it addressed (e.g. "admin.$cmd"). */
+  fullCollectionName?: string;
+}
+
+// Types are kept exactly as sent (Int32 vs Double, Long, Binary) so documents round-trip unchanged;
+// regular expressions become JS RegExp because mingo evaluates filters with them.
+const DESERIALIZE_OPTIONS = {
+  promoteValues: false,
+  promoteLongs: false,
+  promoteBuffers: false,
+  bsonRegExp: false,
+  validation: { utf8: false },
+} as const;
+
+function deserializeAt(buf: Buffer, offset: number, limit: number): { doc: Doc; size: number } {
+  if (offset + 5 > limit) throw new ProtocolError("truncated BSON document");
+  const size = buf.readInt32LE(offset);
+  if (size < 5 || offset + size > limit) throw new ProtocolError(`invalid BSON document size ${size}`);
+  try {
+    const doc = BSON.deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS) as Doc;
+    return { doc, size };
+  } catch (err) {
+    throw new ProtocolError(`bad BSON: ${(err as Error).message}`);
+  }
+}
+
+function readCString(buf: Buffer, offset: number, limit: number): { value: string; next: number } {
+  const end = buf.indexOf(0, offset);
+  if (end < 0 || end >= limit) throw new ProtocolError("unterminated cstring");
+  return { value: buf.toString("utf8", offset, end), next: end + 1 };
+}
+
+/** Parses one complete message (header included). */
+export function parseMessage(msg: Buffer): Request {
+  const length = msg.readInt32LE(0);
+  const requestId = msg.readInt32LE(4);
+  const opCode = msg.readInt32LE(12);
+  if (opCode === OP_MSG) return parseOpMsg(msg, length, requestId);
+  if (opCode === OP_QUERY) return parseOpQuery(msg, length, requestId);
+  throw new ProtocolError(`unsupported opCode ${opCode}`);
+}
+
+function parseOpMsg(msg: Buffer, length: number, requestId: number): Request {
+  const flags = msg.readUInt32LE(HEADER_SIZE);
+  // Bits 0-15 are "required": an unknown one set must be refused, per the OP_MSG spec.
+  if (flags & 0xfffc & 0xffff) throw new ProtocolError(`unknown required OP_MSG flag bits 0x${flags.toString(16)}`);
+  let limit = length;
+  if (flags & CHECKSUM_PRESENT) {
+    if (length < HEADER_SIZE + 4 + 4) throw new ProtocolError("OP_MSG too short for checksum");
+    limit = length - 4;
+    const expected = msg.readUInt32LE(limit);
+    if (crc32c(msg, 0, limit) !== expected) throw new ProtocolError("OP_MSG checksum mismatch");
+  }
+  let offset = HEADER_SIZE + 4;
+  let body: Doc | undefined;
+  const sequences: Array<[string, Doc[]]> = [];
+  while (offset < limit) {
+    const kind = msg[offset]!;
+    offset += 1;
+    if (kind === 0) {
+      if (body) throw new ProtocolError("OP_MSG with two body sections");
+      const { doc, size } = deserializeAt(msg, offset, limit);
+      body = doc;
+      offset += size;
+    } else if (kind === 1) {
+      if (offset + 4 > limit) throw new ProtocolError("truncated document sequence");
+      const size = msg.readInt32LE(offset);
+      const end = offset + size;
+      if (size < 5 || end > limit) throw new ProtocolError(`invalid document sequence size ${size}`);
+      const id = readCString(msg, offset + 4, end);
+      const docs: Doc[] = [];
+      let p = id.next;
+      while (p < end) {
+        const d = deserializeAt(msg, p, end);
+        docs.push(d.doc);
+        p += d.size;
+      }
+      sequences.push([id.value, docs]);
+      offset = end;
+    } else {
+      throw new ProtocolError(`unknown OP_MSG section kind ${kind}`);
+    }
+  }
+  if (!body) throw new ProtocolError("OP_MSG without a body section");
+  for (const [id, docs] of sequences) body[id] = docs;
+  return { requestId, opCode: OP_MSG, command: body, moreToCome: (flags & MORE_TO_COME) !== 0 };
+}
+
+function parseOpQuery(msg: Buffer, length: number, requestId: number): Request {
+  let offset = HEADER_SIZE + 4; // flags are irrelevant for commands
+  const ns = readCString(msg, offset, length);
+  offset = ns.next + 8; // numberToSkip, numberToReturn
+  const { doc } = deserializeAt(msg, offset, length);
+  // Legacy drivers wrap the command as {$query: cmd, $readPreference: ...}.
+  const command = doc["$query"] && typeof doc["$query"] === "object" ? (doc["$query"] as Doc) : doc;
+  return { requestId, opCode: OP_QUERY, command, moreToCome: false, fullCollectionName: ns.value };
+}
+
+let nextRequestId = 1;
+
+function header(length: number, responseTo: number, opCode: number): Buffer {
+  const h = Buffer.alloc(HEADER_SIZE);
+  h.writeInt32LE(length, 0);
+  h.writeInt32LE(nextRequestId++ & 0x7fffffff, 4);
+  h.writeInt32LE(responseTo, 8);
+  h.writeInt32LE(opCode, 12);
+  return h;
+}
+
+/** Builds an OP_MSG reply with a single body section. */
+export function buildOpMsg(responseTo: number, reply: Doc): Buffer {
+  const body = serializeBson(reply);
+  const length = HEADER_SIZE + 4 + 1 + body.length;
+  const flagsAndKind = Buffer.alloc(5);
+  return Buffer.concat([header(length, responseTo, OP_MSG), flagsAndKind, body], length);
+}
+
+/** Builds an OP_REPLY, the answer to a legacy OP_QUERY. */
+export function buildOpReply(responseTo: number, reply: Doc): Buffer {
+  const body = serializeBson(reply);
+  const fixed = Buffer.alloc(20);
+  fixed.writeInt32LE(8, 0); // AwaitCapable
+  // cursorID (8 bytes) and startingFrom stay 0
+  fixed.writeInt32LE(1, 16); // numberReturned
+  const length = HEADER_SIZE + fixed.length + body.length;
+  return Buffer.concat([header(length, responseTo, OP_REPLY), fixed, body], length);
+}
