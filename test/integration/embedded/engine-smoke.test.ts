@@ -62,6 +62,19 @@ describe("embedded engine (smoke)", () => {
     expect(plan["executionStats"].totalDocsExamined).toBe(1);
   });
 
+  it("renames a collection with its indexes and reports collection stats", async () => {
+    const db = client.db("smoke");
+    const c = db.collection("before");
+    await c.createIndex({ k: 1 }, { unique: true });
+    await c.insertOne({ k: 1 });
+    await c.rename("after");
+    const renamed = db.collection("after");
+    expect((await renamed.indexes()).map((i) => i["name"])).toEqual(["_id_", "k_1"]);
+    await expect(renamed.insertOne({ k: 1 })).rejects.toMatchObject({ code: 11000 });
+    expect(await db.listCollections({ name: "before" }).toArray()).toEqual([]);
+    expect(await db.command({ collStats: "after" })).toMatchObject({ count: 1, nindexes: 2 });
+  });
+
   it("serves mongoose models with unique indexes", async () => {
     const conn = await mongoose.createConnection(`${engine.uri}/mg`).asPromise();
     try {
