@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import mongoose from "mongoose";
 import { pino } from "pino";
+import { loadEncryptionKeys } from "../src/security/index.js";
 import { Types } from "mongoose";
 import { startEngine } from "../src/db/embedded/index.js";
 import { createSandbox } from "../src/sandbox/index.js";
@@ -42,6 +43,7 @@ export async function run(): Promise<void> {
     connection,
     logger: pino({ level: "silent" }),
     resolveTenant: async () => null,
+    cipher: await loadEncryptionKeys({ env: {}, dataDir: null, embedded: true }),
     now: () => NOW,
     tickMs: 0,
     allowPrivateCallbackTargets: true,

@@ -20,6 +20,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** placeOrder calls per tenant and minute (orders spend money). */
   orderRateLimitPerMinute: number;
+  /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
+  timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
 }
 
 /** A problem with one environment variable, reported all together so a misconfiguration is fixed in one go. */
@@ -83,6 +85,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rateLimitPerMinute = positive("RATE_LIMIT_PER_MINUTE", 300);
   const orderRateLimitPerMinute = positive("ORDER_RATE_LIMIT_PER_MINUTE", 30);
 
+  const optionalMs = (name: string): number | undefined => (str(name) === null ? undefined : positive(name, 1));
+  const timings: Config["timings"] = {};
+  for (const [name, key] of [
+    ["RECONCILE_INTERVAL_MS", "reconcileIntervalMs"],
+    ["RECONCILE_AFTER_MS", "reconcileAfterMs"],
+    ["RECONCILE_CHECK_DELAY_MS", "checkDelayMs"],
+    ["UPSTREAM_TIMEOUT_MS", "upstreamTimeoutMs"],
+  ] as const) {
+    const ms = optionalMs(name);
+    if (ms !== undefined) timings[key] = ms;
+  }
+
   const config: Config = {
     port,
     host,
@@ -96,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: str("NODE_ENV") ?? "development",
     rateLimitPerMinute,
     orderRateLimitPerMinute,
+    timings,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, logger });
   const cipher = await loadEncryptionKeys({ env: process.env, dataDir: config.dataDir, embedded: db.embedded });
-  const server = await startServer({ config, db, logger, cipher });
+  const server = await startServer({ config, db, logger, cipher, timings: config.timings });
 
   if (db.embedded) {
     const created = await ensureDefaultTenant();

@@ -3,27 +3,35 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { printSchema, lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type ContainerType } from "type-graphql";
+import { createPubSub } from "@graphql-yoga/subscription";
 import {
+  FeedResolver,
   ProductResolver,
   SignatureRequestResolver,
+  WebhookResolver,
   TenantResolver,
   ViewerResolver,
   type SignatureRequestResolverDeps,
 } from "./resolvers/index.js";
 import type { ProductService } from "./services/products.service.js";
 import type { TenantAdminService } from "./services/tenant-admin.service.js";
+import type { WebhookService } from "./services/webhooks.service.js";
+import type { FeedPubSub } from "./events/index.js";
 
 /** Everything resolvers are constructed with: one instance each per schema, no module singletons. */
 export interface SchemaDeps extends SignatureRequestResolverDeps {
   adminEnabled: boolean;
   products: ProductService;
   tenantAdmin: TenantAdminService;
+  webhooks: WebhookService;
+  /** What type-graphql's subscriptions publish on (in-process, or Redis across replicas). */
+  pubSub: FeedPubSub;
 }
 
 /** Where the committed SDL lives; `npm run check` fails when it drifts from the code. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../schema/schema.graphql");
 
-const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver] as const;
+const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver] as const;
 
 /**
  * Builds the gateway's executable schema. With `deps` null the schema can be printed but not
@@ -38,6 +46,8 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
           [ViewerResolver, new ViewerResolver()],
           [ProductResolver, new ProductResolver(deps.products)],
           [SignatureRequestResolver, new SignatureRequestResolver(deps)],
+          [FeedResolver, new FeedResolver(deps.queries)],
+          [WebhookResolver, new WebhookResolver(deps.webhooks)],
         ],
   );
   const container: ContainerType = {
@@ -48,7 +58,8 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
       return instance;
     },
   };
-  return buildSchema({ resolvers: [...RESOLVERS], container, validate: false });
+  // type-graphql needs a pubSub to build subscription fields even when the schema is only printed.
+  return buildSchema({ resolvers: [...RESOLVERS], container, validate: false, pubSub: deps?.pubSub ?? createPubSub() });
 }
 
 /** The SDL as committed: sorted, so unrelated reordering in code never shows up as drift. */

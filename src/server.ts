@@ -40,6 +40,7 @@ import {
   rateLimitMiddleware,
   rateLimitPlugin,
 } from "./security/index.js";
+import { operationLimitErrors } from "./security/query-limits.js";
 import { attachGraphqlWs, createFeedBus } from "./events/index.js";
 import { EventLog, FeedService } from "./services/events.service.js";
 import { DEFAULT_RETRY_SCHEDULE_MS, WebhookService } from "./services/webhooks.service.js";
@@ -56,6 +57,8 @@ export interface Timings {
   maxCheckDelayMs: number;
   upstreamTimeoutMs: number;
   sandboxTickMs: number;
+  /** How long the sandbox's timeout fault holds an answer. */
+  sandboxFaultHoldMs: number;
   /** Delay before each webhook attempt (Standard Webhooks' schedule by default). */
   webhookRetryScheduleMs: number[];
   webhookPollIntervalMs: number;
@@ -69,6 +72,7 @@ export const DEFAULT_TIMINGS: Timings = {
   maxCheckDelayMs: 60 * 60_000,
   upstreamTimeoutMs: 15_000,
   sandboxTickMs: 1_000,
+  sandboxFaultHoldMs: 30_000,
   webhookRetryScheduleMs: DEFAULT_RETRY_SCHEDULE_MS,
   webhookPollIntervalMs: 1_000,
 };
@@ -159,7 +163,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   tracker.onChange(async (change) => {
     const event = await eventLog.record(change);
-    if (event !== null) await webhooks.enqueue(event);
+    // The event is stored and published by now: a failed enqueue must not fail the caller (upstream
+    // would retry a callback whose change is already applied, and never see a second notice).
+    if (event !== null) await webhooks.enqueue(event).catch((err: unknown) => logger.error({ err, eventId: event.id }, "webhook enqueue failed"));
   });
   const products = new ProductService(clients, 10 * 60_000);
   const orders = new OrderService({
@@ -188,7 +194,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const sandbox = createSandbox({
     connection: db.connection,
     logger,
+    cipher,
     tickMs: timings.sandboxTickMs,
+    faultHoldMs: timings.sandboxFaultHoldMs,
     // Our own callbacks go to 127.0.0.1 in development; production keeps the guard on.
     allowPrivateCallbackTargets: config.nodeEnv !== "production",
     async resolveTenant(token) {
@@ -331,6 +339,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     adminToken: config.adminToken,
     logger,
     formatError: formatError(logger, development),
+    limitErrors: (document, variables, operationName) => operationLimitErrors(schema, document, queryLimits, variables, operationName),
   });
 
   return {

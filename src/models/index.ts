@@ -5,3 +5,6 @@ export * from "./applicant.model.js";
 export * from "./shipment.model.js";
 export * from "./signature-request.model.js";
 export * from "./secret.model.js";
+export * from "./status-event.model.js";
+export * from "./webhook-endpoint.model.js";
+export * from "./webhook-delivery.model.js";

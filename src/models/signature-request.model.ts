@@ -64,6 +64,8 @@ const signatureRequestSchema = new Schema(
     nextCheckAt: { type: Date, default: null },
     /** Polls in a row that found nothing new: the reconciler backs off with it. */
     unchangedChecks: { type: Number, default: 0 },
+    /** While set in the future, one process is (re)sending this SUBMITTING order upstream. */
+    submitLeaseUntil: { type: Date, default: null },
   },
   { timestamps: true },
 );

@@ -5,3 +5,5 @@ export * from "./product/index.js";
 export * from "./applicant/index.js";
 export * from "./shipment/index.js";
 export * from "./signature-request/index.js";
+export * from "./feed/index.js";
+export * from "./webhook/index.js";

@@ -5,6 +5,7 @@ import { CallbackDispatcher } from "./callbacks/index.js";
 import { createSandboxRouter, type SandboxTenant } from "./http/index.js";
 import { sandboxAccountModel, sandboxCallbackModel, sandboxRequestModel } from "./models/index.js";
 import { SandboxService } from "./service/index.js";
+import type { SandboxCipher } from "./sandbox-cipher.js";
 
 export interface SandboxOptions {
   /** The sandbox's own collections (`sandbox_*`) live on this connection. */
@@ -12,6 +13,8 @@ export interface SandboxOptions {
   /** API key → tenant (the gateway's tenants); null for an unknown key. */
   resolveTenant(bearerToken: string): Promise<SandboxTenant | null>;
   logger: Logger;
+  /** Seals applicants' tax codes, document numbers and stored callback bodies at rest. */
+  cipher: SandboxCipher;
   /** Real time source; tenant clocks add their offset to it. */
   now?: () => Date;
   /** Period of the background ticker that applies steps made due by real time; 0 turns it off. */
@@ -51,6 +54,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     retries: options.callbackRetries ?? 5,
     backoffMs: options.callbackBackoffMs ?? 2_000,
     allowPrivateTargets: options.allowPrivateCallbackTargets ?? false,
+    cipher: options.cipher,
   });
   const service = new SandboxService({
     requests: sandboxRequestModel(options.connection),
@@ -58,6 +62,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     dispatcher,
     logger,
     now,
+    cipher: options.cipher,
   });
   const { router, release } = createSandboxRouter({
     service,

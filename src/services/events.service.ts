@@ -2,7 +2,7 @@ import { Types } from "mongoose";
 import type { Logger } from "pino";
 import { FeedCounterModel, SignatureRequestModel, StatusEventModel, type RequestStatus } from "../models/index.js";
 import { BadUserInputError, NotFoundError } from "../errors/index.js";
-import { STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage } from "../events/index.js";
+import { STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage, type LiveListener } from "../events/index.js";
 import type { ChangeSource, StatusChangeNotice } from "./status-tracker.service.js";
 
 /** A stored status event as resolvers and webhooks see it. */
@@ -179,6 +179,9 @@ export interface RequestNotice {
  * at the seam, and gaps in the live stream (a lagging consumer, a Redis blip) filled from the log.
  */
 export class FeedService {
+  /** One view per bus message, shared by every subscriber it reaches (so they can share its execution). */
+  private readonly views = new WeakMap<FeedMessage, StatusEventView>();
+
   constructor(
     private readonly log: EventLog,
     private readonly bus: FeedBus,
@@ -189,15 +192,13 @@ export class FeedService {
     const afterSeq = after === null || after === undefined ? null : decodeFeedCursor(after);
     // Listen before reading the log: an event stored meanwhile is then either in the log or in the buffer.
     const live = this.bus.listen(tenantId);
-    const first = live.next();
-    let start: number;
     try {
-      start = afterSeq ?? (await this.log.head(tenantId));
+      const start = afterSeq ?? (await this.log.head(tenantId));
+      return new FeedIterator(this.log, tenantId, start, afterSeq !== null, live, this.views);
     } catch (err) {
-      await live.return();
+      live.close();
       throw err;
     }
-    return eagerReturn(this.run(tenantId, start, live, first), () => live.return());
   }
 
   /**
@@ -227,44 +228,76 @@ export class FeedService {
     })();
     return eagerReturn(inner, () => feed.return!());
   }
+}
 
-  private async *run(
-    tenantId: string,
-    start: number,
-    live: AsyncIterator<FeedMessage>,
-    first: Promise<IteratorResult<FeedMessage>>,
-  ): AsyncGenerator<StatusEventView> {
-    let last = start;
-    let pending = first;
-    try {
-      for (;;) {
-        const page = await this.log.readAfter(tenantId, last, REPLAY_PAGE);
-        for (const event of page) {
-          last = event.sequence;
-          yield event;
-        }
-        if (page.length < REPLAY_PAGE) break;
+/**
+ * One subscriber's feed: the replay pages first, then live messages, each told once in sequence
+ * order. A hand-written iterator rather than an async generator: one event fans out to thousands
+ * of these, and `return()` must stop listening at once, even while `next()` waits.
+ */
+class FeedIterator implements AsyncIterableIterator<StatusEventView> {
+  private ready: StatusEventView[] = [];
+  private replaying: boolean;
+  private done = false;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly tenantId: string,
+    private last: number,
+    replay: boolean,
+    private readonly live: LiveListener,
+    private readonly views: WeakMap<FeedMessage, StatusEventView>,
+  ) {
+    // Without a cursor the feed starts at the log's head: there is nothing to replay, except
+    // events stored between listening and reading the head, which live delivery skips as seen.
+    this.replaying = replay;
+  }
+
+  async next(): Promise<IteratorResult<StatusEventView>> {
+    for (;;) {
+      if (this.done) return { done: true, value: undefined };
+      const ready = this.ready.shift();
+      if (ready !== undefined) return { done: false, value: ready };
+      if (this.replaying) {
+        const page = await this.log.readAfter(this.tenantId, this.last, REPLAY_PAGE);
+        this.take(page);
+        if (page.length < REPLAY_PAGE) this.replaying = false;
+        continue;
       }
-      for (;;) {
-        const next = await pending;
-        if (next.done) return;
-        pending = live.next();
-        const message = next.value;
-        if (message.seq <= last) continue; // already replayed
-        while (message.seq > last + 1) {
-          // Missed some (dropped by a full buffer, or lost by Redis): the log has them.
-          const missing = await this.log.readAfter(tenantId, last, REPLAY_PAGE, message.seq);
-          if (missing.length === 0) break; // a hole left by a writer that died: skip it
-          for (const event of missing) {
-            last = event.sequence;
-            yield event;
-          }
-        }
-        last = message.seq;
-        yield messageToView(message);
+      const message = await this.live.next();
+      if (message === null) {
+        this.done = true;
+        continue;
       }
-    } finally {
-      await live.return?.();
+      if (message.seq <= this.last) continue; // already told
+      while (message.seq > this.last + 1) {
+        // Missed some (dropped by a full buffer, or lost by Redis): the log has them.
+        const missing = await this.log.readAfter(this.tenantId, this.last, REPLAY_PAGE, message.seq);
+        if (missing.length === 0) break; // a hole left by a writer that died: skip it
+        this.take(missing);
+      }
+      this.last = message.seq;
+      let view = this.views.get(message);
+      if (view === undefined) this.views.set(message, (view = messageToView(message)));
+      this.ready.push(view);
+    }
+  }
+
+  async return(): Promise<IteratorResult<StatusEventView>> {
+    this.done = true;
+    this.ready = [];
+    this.live.close();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StatusEventView> {
+    return this;
+  }
+
+  private take(events: StatusEventView[]): void {
+    for (const event of events) {
+      this.ready.push(event);
+      this.last = event.sequence;
     }
   }
 }

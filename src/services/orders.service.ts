@@ -24,7 +24,7 @@ import {
   type ProductFamily,
   type ShippingSpeed,
 } from "../provider/index.js";
-import { validateOrderInput, type PlaceOrderRequest } from "./order-input.validator.js";
+import { base64Bytes, MAX_FILE_BYTES, validateOrderInput, type PlaceOrderRequest } from "./order-input.validator.js";
 import type { StatusTracker } from "./status-tracker.service.js";
 import type { UpstreamClients } from "./upstream-clients.service.js";
 import type { TenantView } from "./tenants.service.js";
@@ -93,7 +93,7 @@ export class OrderService {
     }
     const inputHash = createHash("sha256").update(canonical(input)).digest("hex");
     const existing = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
-    if (existing) return existing;
+    if (existing) return existing.status === "SUBMITTING" && !existing.upstreamId ? this.resubmitIfAbandoned(tenant, existing, family, input) : existing;
 
     const id = new Types.ObjectId();
     const secret = randomBytes(24).toString("base64url");
@@ -132,9 +132,62 @@ export class OrderService {
     if (applicantId) await this.storeApplicant(applicantId, tenant, (familyInput as { applicant: ApplicantInput }).applicant);
     if (shipping && shipmentId) await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
 
+    return this.submit(tenant, id, input.productCode, body);
+  }
+
+  /**
+   * A retry (same key, same input) of an order still SUBMITTING with no upstream id. If nobody has
+   * been submitting it for a while (the process that stored it crashed, or upstream answered 503
+   * before doing anything), and upstream has no request carrying our id, the retry's input is sent
+   * again under the same id: the one way such an order ever reaches upstream, since only the
+   * client holds its personal data in clear. Claimed atomically so concurrent retries send it once.
+   */
+  private async resubmitIfAbandoned(
+    tenant: TenantView,
+    existing: SignatureRequestDocument,
+    family: ProductFamily,
+    input: PlaceOrderRequest,
+  ): Promise<SignatureRequestDocument> {
+    // Longer than one upstream call: a POST still in flight has timed out before anyone resends.
+    const leaseMs = 2 * this.options.clients.timeoutMs;
+    const now = Date.now();
+    const claimed = await SignatureRequestModel.findOneAndUpdate(
+      {
+        _id: existing._id,
+        status: "SUBMITTING",
+        upstreamId: null,
+        $or: [{ submitLeaseUntil: { $lt: new Date(now) } }, { submitLeaseUntil: null, createdAt: { $lt: new Date(now - leaseMs) } }],
+      },
+      { $set: { submitLeaseUntil: new Date(now + leaseMs) } },
+      { returnDocument: "after" },
+    );
+    if (claimed === null) return existing;
+    const id = claimed._id;
+    const client = await this.options.clients.forTenant(tenant);
+    const found = (await client.listRequests(claimed.productCode)).map(fromUpstreamRequest).find((r) => r.gatewayRequestId === id.toHexString());
+    if (found) return (await this.options.tracker.apply(id, found, "POLL"))!;
+    const secret = randomBytes(24).toString("base64url");
+    const callbackUrl = `${this.options.publicUrl()}/callbacks/firmadigitale/${id.toHexString()}/${secret}`;
+    const familyInput = await this.familyInput(tenant, family, input, { url: callbackUrl, gatewayRequestId: id.toHexString() });
+    const body = toUpstreamOrderBody(family, familyInput);
+    // The crash may have come between storing the request and its applicant or shipment.
+    if (claimed.applicantId && !(await ApplicantModel.exists({ _id: claimed.applicantId }))) {
+      await this.storeApplicant(claimed.applicantId, tenant, (familyInput as { applicant: ApplicantInput }).applicant);
+    }
+    const shipping = this.shippingOf(family, familyInput);
+    if (shipping && claimed.shipmentId && !(await ShipmentModel.exists({ _id: claimed.shipmentId }))) {
+      await ShipmentModel.create({ _id: claimed.shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
+    }
+    await SignatureRequestModel.updateOne({ _id: id }, { $set: { callbackSecretHash: hashSecret(secret) } });
+    this.options.logger.info({ requestId: id.toHexString() }, "order never reached upstream; sending it again on the client's retry");
+    return this.submit(tenant, id, claimed.productCode, body);
+  }
+
+  // POSTs a stored SUBMITTING order once; see the class comment for what an unclear outcome means.
+  private async submit(tenant: TenantView, id: Types.ObjectId, productCode: string, body: ReturnType<typeof toUpstreamOrderBody>): Promise<SignatureRequestDocument> {
     const client = await this.options.clients.forTenant(tenant);
     try {
-      const created = await client.createRequest(input.productCode, body);
+      const created = await client.createRequest(productCode, body);
       return (await this.options.tracker.apply(id, fromUpstreamRequest(created), "MUTATION"))!;
     } catch (err) {
       if (err instanceof UpstreamRejectedError) {
@@ -160,6 +213,9 @@ export class OrderService {
     for (const [name, f] of Object.entries(files)) {
       if (!f) continue;
       if (!/^[A-Za-z0-9+/\s]+={0,2}\s*$/.test(f.contentBase64)) problems.push({ path: `${name}.contentBase64`, message: "expected base64 content" });
+      else if (base64Bytes(f.contentBase64) > MAX_FILE_BYTES) {
+        problems.push({ path: `${name}.contentBase64`, message: `expected at most ${MAX_FILE_BYTES} bytes once decoded, received ${base64Bytes(f.contentBase64)}` });
+      }
       if (f.fileName.trim() === "") problems.push({ path: `${name}.fileName`, message: "expected a file name" });
     }
     if (problems.length > 0) throw new BadUserInputError("invalid upload", problems);

@@ -32,6 +32,11 @@ const SANDBOX_TOKEN = /^fgw_sbx_([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
 export class UpstreamClients {
   constructor(private readonly options: UpstreamClientsOptions) {}
 
+  /** How long one upstream call may take before the client hangs up. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs ?? 15_000;
+  }
+
   /** The client that speaks for `tenant`. */
   async forTenant(tenant: Pick<TenantView, "id" | "mode">): Promise<FirmaDigitaleClient> {
     const common = { transport: this.options.transport, timeoutMs: this.options.timeoutMs, logger: this.options.logger };

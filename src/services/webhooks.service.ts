@@ -1,10 +1,10 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { lookup as dnsLookup } from "node:dns/promises";
-import ipaddr from "ipaddr.js";
+import type { lookup as dnsLookup } from "node:dns/promises";
 import { Types } from "mongoose";
 import type { Logger } from "pino";
 import { WebhookDeliveryModel, WebhookEndpointModel, type DeliveryStatus } from "../models/index.js";
 import { BadUserInputError, NotFoundError } from "../errors/index.js";
+import { assertPublicHttpUrl } from "../security/url-guard.js";
 import type { FieldCipherLike } from "./field-cipher.js";
 import type { StatusEventView } from "./events.service.js";
 import type { TenantView } from "./tenants.service.js";
@@ -44,37 +44,24 @@ export function signWebhook(secret: string, messageId: string, timestampSeconds:
   return `v1,${createHmac("sha256", key).update(`${messageId}.${timestampSeconds}.${body}`).digest("base64")}`;
 }
 
+/** DNS resolution of every address of a host (tests replace it). */
 export type LookupAll = (hostname: string) => Promise<{ address: string }[]>;
 
-const defaultLookup: LookupAll = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
-
-/** Whether an address is only reachable inside a network (private, loopback, link-local, ...). */
-export function isPrivateAddress(address: string): boolean {
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() !== "unicast";
-}
-
 /**
- * Throws BAD_USER_INPUT unless `url` is http(s) and every address it resolves to is public, so
- * a tenant cannot point the gateway at its own network (SSRF). `allowPrivate` is for development.
+ * Throws BAD_USER_INPUT unless `url` is http(s), without credentials, and (unless `allowPrivate`,
+ * for development) every address it resolves to is public, so a tenant cannot point the gateway at
+ * its own network (SSRF).
  */
 export async function assertWebhookUrl(url: string, options: { allowPrivate: boolean; lookup?: LookupAll }): Promise<URL> {
-  const bad = (message: string) => new BadUserInputError("invalid webhook URL", [{ path: "url", message }]);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw bad(`expected an absolute http(s) URL, received ${JSON.stringify(url)}`);
+  const lookup = options.lookup;
+  const parsed = await assertPublicHttpUrl(url, {
+    allowPrivate: options.allowPrivate,
+    path: "url",
+    ...(lookup ? { lookup: ((host: string) => lookup(host)) as unknown as typeof dnsLookup } : {}),
+  });
+  if (parsed.username || parsed.password) {
+    throw new BadUserInputError("invalid webhook URL", [{ path: "url", message: "expected no credentials in the URL" }]);
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw bad(`expected http or https, received ${parsed.protocol}`);
-  if (parsed.username || parsed.password) throw bad("expected no credentials in the URL");
-  if (options.allowPrivate) return parsed;
-  const host = parsed.hostname.replace(/^\[|\]$/g, "");
-  const addresses = ipaddr.isValid(host) ? [host] : (await (options.lookup ?? defaultLookup)(host).catch(() => [])).map((a) => a.address);
-  if (addresses.length === 0) throw bad(`expected a host that resolves, received ${JSON.stringify(host)}`);
-  const blocked = addresses.find(isPrivateAddress);
-  if (blocked !== undefined) throw bad(`expected a public address, ${JSON.stringify(host)} resolves to ${blocked} (private, loopback or link-local)`);
   return parsed;
 }
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import mongoose from "mongoose";
 import { pino } from "pino";
+import { loadEncryptionKeys } from "../../src/security/index.js";
 import { startEngine, type EmbeddedEngine } from "../../src/db/embedded/index.js";
 import { createSandbox, type Sandbox, type SandboxOptions, type SandboxTenant } from "../../src/sandbox/index.js";
 import { upstreamContract } from "./openapi-contract.js";
@@ -45,7 +46,10 @@ export interface SandboxApp {
   close(): Promise<void>;
 }
 
-export type SandboxAppOptions = Partial<Omit<SandboxOptions, "connection" | "resolveTenant" | "logger">>;
+// One key per test process, so a sandbox restarted on the same database can read what it sealed.
+const testCipher = loadEncryptionKeys({ env: {}, dataDir: null, embedded: true });
+
+export type SandboxAppOptions = Partial<Omit<SandboxOptions, "connection" | "resolveTenant" | "logger" | "cipher">>;
 
 /** Starts engine, sandbox and HTTP server; `now` lets a test put the tenant clocks on a given date. */
 export async function startSandboxApp(options: SandboxAppOptions = {}, reuse?: { engine: EmbeddedEngine; dbName: string }): Promise<SandboxApp> {
@@ -59,6 +63,7 @@ export async function startSandboxApp(options: SandboxAppOptions = {}, reuse?: {
     connection,
     logger: pino({ level: "silent" }),
     resolveTenant: async (token) => tenants.get(token) ?? null,
+    cipher: await testCipher,
     tickMs: 0,
     allowPrivateCallbackTargets: true,
     callbackTimeoutMs: 1_000,

@@ -55,7 +55,7 @@ export class SignatureRequestResolver {
     return toRequestView(await this.deps.orders.placeOrder(requireTenant(ctx), input as never, idempotencyKey));
   }
 
-  @Mutation(() => SignatureRequest, { description: "Uploads the signed registration form and/or the ID document (base64, 10 MiB each at most)." })
+  @Mutation(() => SignatureRequest, { description: "Uploads the signed registration form and/or the ID document (base64, 3 MiB each at most once decoded)." })
   async uploadIdentificationDocuments(
     @Arg("requestId", () => ID) requestId: string,
     @Arg("signedForm", () => FileInput, { nullable: true }) signedForm: FileInput | null,

@@ -1,4 +1,5 @@
 import type { Model } from "mongoose";
+import type { SandboxCipher } from "../sandbox-cipher.js";
 import type { Logger } from "pino";
 import type { DeliveryAttempt, SandboxCallbackDoc, StoredCallback } from "../models/index.js";
 import { CallbackTimeoutError, postCallback } from "./callback-http.js";
@@ -29,6 +30,8 @@ export interface CallbackDispatcherOptions {
   /** First retry delay; each next one doubles. */
   backoffMs: number;
   allowPrivateTargets: boolean;
+  /** Seals stored bodies: they carry the applicant's personal data. */
+  cipher: SandboxCipher;
 }
 
 /** Builds the body upstream sends: JSON `{field: request}`, or a form with `field` = the JSON text. */
@@ -77,7 +80,7 @@ export class CallbackDispatcher {
         url: n.callback.url,
         method: n.callback.method,
         field: n.callback.field === "" ? "data" : n.callback.field,
-        body,
+        body: this.options.cipher.encrypt(body),
         contentType,
         state: n.dropReason === null ? ("pending" as const) : ("dropped" as const),
         reason: n.dropReason,
@@ -125,7 +128,8 @@ export class CallbackDispatcher {
   /** The delivery log of a tenant (optionally one request), oldest first. */
   async list(tenantId: string, requestId?: string): Promise<SandboxCallbackDoc[]> {
     const filter = requestId === undefined ? { tenantId } : { tenantId, requestId };
-    return this.options.model.find(filter).sort({ seq: 1 }).lean();
+    const docs = await this.options.model.find(filter).sort({ seq: 1 }).lean();
+    return docs.map((d) => ({ ...d, body: this.options.cipher.decrypt(d.body) }));
   }
 
   /** Cancels planned retries and waits for attempts in flight. */
@@ -181,7 +185,7 @@ export class CallbackDispatcher {
       permanent = true;
     } else {
       try {
-        status = await postCallback(d.url, d.body, d.contentType, timeoutMs);
+        status = await postCallback(d.url, this.options.cipher.decrypt(d.body), d.contentType, timeoutMs);
         if (status < 200 || status > 299) error = `callback target answered HTTP ${status}`;
       } catch (err) {
         error = err instanceof CallbackTimeoutError ? err.message : errorText(err);

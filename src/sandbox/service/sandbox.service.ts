@@ -29,6 +29,7 @@ import { Errors, ValidationErrors, isSandboxError, type SandboxError } from "../
 import { validateOrderBody } from "../validation/index.js";
 import { TenantLock } from "./tenant-lock.js";
 import { toUpstream } from "./request.view.js";
+import { openAnagrafica, sealAnagrafica, type SandboxCipher } from "../sandbox-cipher.js";
 
 /** Video recognition surcharge (Aruba's `videoriconoscimento: true`, POST /richiesta/VIDEORIC), cents. */
 export const VIDEO_SURCHARGE_CENTS = 1500;
@@ -45,6 +46,8 @@ export interface SandboxServiceDeps {
   dispatcher: CallbackDispatcher;
   logger: Logger;
   now: () => Date;
+  /** Keeps tax codes and document numbers encrypted in the sandbox's own collections. */
+  cipher: SandboxCipher;
 }
 
 /** The tenant clock's state as GET /sandbox/_clock shows it. */
@@ -64,6 +67,11 @@ export class SandboxService {
   private readonly lock = new TenantLock();
 
   constructor(private readonly deps: SandboxServiceDeps) {}
+
+  /** The request object upstream would answer, with sealed fields opened. */
+  private view(doc: SandboxRequestDoc): Record<string, unknown> {
+    return toUpstream({ ...doc, anagrafica: openAnagrafica(this.deps.cipher, doc.anagrafica) });
+  }
 
   /** The tenant's sandbox account, created with the default wallet on first use. */
   async account(tenantId: string): Promise<SandboxAccountDoc> {
@@ -176,7 +184,7 @@ export class SandboxService {
       const doc = this.newRequest(tenantId, product, family, b, uploads, video, cost, now);
       await this.deps.requests.create(doc);
       await this.deps.accounts.updateOne({ _id: tenantId }, { $inc: { balanceCents: -cost } });
-      const view = toUpstream(doc);
+      const view = this.view(doc);
       await this.notify(acc, doc, [{ step: { at: now, from: doc.stato, to: doc.stato }, view }]);
       // A renewal is issued at once; anything else may already be due if the order came late.
       if (doc.nextAt !== null && doc.nextAt <= now) await this.processDue(tenantId, now);
@@ -229,7 +237,7 @@ export class SandboxService {
       };
       if (step !== null) doc.history = [...doc.history, { stato: step.to, at: step.at }];
       await this.save(doc);
-      const view = toUpstream(doc);
+      const view = this.view(doc);
       if (step !== null) await this.notify(acc, doc, [{ step, view }]);
       return view;
     });
@@ -247,7 +255,7 @@ export class SandboxService {
         codiceRichiesta: doc.codice_richiesta,
         prodotto: doc.prodotto,
         codiceProdotto: doc.codice_prodotto,
-        anagrafica: doc.anagrafica,
+        anagrafica: openAnagrafica(this.deps.cipher, doc.anagrafica),
         createdAt: doc.acquistoAt,
       });
     });
@@ -289,7 +297,7 @@ export class SandboxService {
           const step = applyDueStep(doc);
           if (step === null) continue;
           doc.history = [...doc.history, { stato: step.to, at: step.at }];
-          events.push({ doc, step, view: toUpstream(doc) });
+          events.push({ doc, step, view: this.view(doc) });
         }
       }
       const result = await this.deps.requests.bulkWrite(
@@ -363,7 +371,7 @@ export class SandboxService {
       doc.paidCents += price;
       await this.save(doc);
       await this.deps.accounts.updateOne({ _id: tenantId }, { $inc: { balanceCents: -price } });
-      return toUpstream(doc);
+      return this.view(doc);
     });
   }
 
@@ -411,7 +419,7 @@ export class SandboxService {
       assistenza: b.assistenza === true,
       quantita: family === "lettore" && typeof b.quantita === "number" ? b.quantita : 1,
       owner: tenantId,
-      anagrafica,
+      anagrafica: sealAnagrafica(this.deps.cipher, anagrafica),
       anagrafica_spedizione: spedizioneAnag,
       email: family === "video" ? email : null,
       cellulare: family === "video" && typeof b.cellulare === "string" ? b.cellulare : null,
@@ -454,7 +462,7 @@ export class SandboxService {
 
   private async findView(tenantId: string, id: Types.ObjectId): Promise<Body | null> {
     const doc = await this.deps.requests.findOne({ _id: id, tenantId }).lean();
-    return doc === null ? null : toUpstream(doc);
+    return doc === null ? null : this.view(doc);
   }
 
   private async save(doc: SandboxRequestDoc): Promise<void> {

@@ -1,0 +1,200 @@
+import type http from "node:http";
+import { WebSocketServer } from "ws";
+import { CloseCode } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import {
+  createSourceEventStream,
+  execute,
+  parse,
+  validate,
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from "graphql";
+import type { Logger } from "pino";
+import { buildContext, type Context } from "../context.js";
+import { createLoaders, type Loaders } from "../loaders.js";
+import type { FeedService } from "../services/events.service.js";
+import type { FeedContext } from "../resolvers/feed/index.js";
+
+export interface GraphqlWsOptions {
+  httpServer: http.Server;
+  schema: GraphQLSchema;
+  feed: FeedService;
+  adminToken: string | null;
+  logger: Logger;
+  /** The same normalisation HTTP responses get (unknown errors → INTERNAL_SERVER_ERROR). */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The limits HTTP operations get (depth, aliases, complexity, ...): errors for an operation past them. */
+  limitErrors?: (document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined) => GraphQLError[];
+}
+
+/** What a connection keeps between its operations: the caller, resolved once at connection_init. */
+type ConnectionExtra = {
+  caller?: Context;
+};
+
+/** Parsed and validated documents by query text, shared by every subscriber sending the same query. */
+class DocumentCache {
+  private readonly entries = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly max: number,
+  ) {}
+
+  /** The document, or its syntax or validation errors. */
+  get(query: string): DocumentNode | readonly GraphQLError[] {
+    const hit = this.entries.get(query);
+    if (hit !== undefined) return hit;
+    let result: DocumentNode | readonly GraphQLError[];
+    try {
+      const document = parse(query);
+      const errors = validate(this.schema, document);
+      result = errors.length > 0 ? errors : document;
+    } catch (err) {
+      result = [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+    }
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(query, result);
+    return result;
+  }
+}
+
+/**
+ * graphql-js's `subscribe`, except that subscribers of one tenant running the same document with
+ * the same variables on the same event object share one execution: fanning one event out to
+ * thousands of subscribers then costs one execution, not thousands. (Results cannot differ: same
+ * tenant, same operation, same event; the feed hands every live subscriber the same event object.)
+ */
+function sharedSubscribe(formatErrors: (result: ExecutionResult) => ExecutionResult): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  // A number per document object: subscribers sending the same text share one (DocumentCache).
+  const documentIdOf = new WeakMap<DocumentNode, number>();
+  let lastDocumentId = 0;
+  const documentIds = (document: DocumentNode): number => {
+    let id = documentIdOf.get(document);
+    if (id === undefined) documentIdOf.set(document, (id = ++lastDocumentId));
+    return id;
+  };
+  return async (args) => {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) return formatErrors(source);
+    const events = source[Symbol.asyncIterator]();
+    const tenantId = (args.contextValue as Context).tenant?.id ?? "";
+    const ids = documentIds(args.document);
+    const key = `${tenantId}\n${ids}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}`;
+    const run = (event: unknown): Promise<ExecutionResult> => {
+      const once = async () => formatErrors(await execute({ ...args, rootValue: event }));
+      if (typeof event !== "object" || event === null) return once();
+      let byOperation = results.get(event);
+      if (byOperation === undefined) results.set(event, (byOperation = new Map()));
+      let result = byOperation.get(key);
+      if (result === undefined) byOperation.set(key, (result = once()));
+      return result;
+    };
+    const iterator: AsyncIterableIterator<ExecutionResult> = {
+      async next() {
+        const next = await events.next();
+        return next.done ? { done: true, value: undefined } : { done: false, value: await run(next.value) };
+      },
+      async return() {
+        await events.return?.();
+        return { done: true, value: undefined };
+      },
+      async throw(err?: unknown) {
+        await events.return?.();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  };
+}
+
+/** The API key from connection_init's payload: `{ authorization: "Bearer <key>" }` or `{ apiKey: "<key>" }`. */
+export function authorizationFromParams(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  if (typeof params?.authorization === "string") return params.authorization;
+  if (typeof params?.Authorization === "string") return params.Authorization;
+  if (typeof params?.apiKey === "string") return /^Bearer\s/i.test(params.apiKey) ? params.apiKey : `Bearer ${params.apiKey}`;
+  return undefined;
+}
+
+/**
+ * Serves graphql-ws (`graphql-transport-ws`) on `/graphql` of the HTTP server. A missing or unknown
+ * key closes the socket with 4401; a key that is valid but has no feed (the admin token) with 4403.
+ */
+export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
+  const { logger, feed } = options;
+  // Errors normalised as over HTTP, once per result (a shared result is formatted once for all its
+  // subscribers); kept GraphQLErrors because graphql-ws serialises them itself.
+  const formatErrors = (result: ExecutionResult): ExecutionResult => {
+    if (!result.errors) return result;
+    const errors = result.errors.map((error) => {
+      const formatted = options.formatError(error.toJSON(), error);
+      return new GraphQLError(formatted.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: formatted.extensions });
+    });
+    return { ...result, errors };
+  };
+  // graphql-ws messages are small; ws would otherwise accept frames of up to 100 MiB.
+  const wss = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: 1024 * 1024 });
+  // Thousands of subscribers send the same few queries: one AST for all of them, validated once.
+  const documents = new DocumentCache(options.schema, 200);
+  const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      schema: options.schema,
+      subscribe: sharedSubscribe(formatErrors),
+      execute: async (args) => formatErrors(await execute(args)),
+      async onConnect(ctx) {
+        const caller = await buildContext(authorizationFromParams(ctx.connectionParams), { adminToken: options.adminToken, logger });
+        if (caller.tenant === null) {
+          // graphql-ws answers `false` with 4403; an absent or wrong key is 4401, which we send ourselves.
+          if (!caller.isAdmin) ctx.extra.socket.close(CloseCode.Unauthorized, "Unauthorized");
+          return false;
+        }
+        // Loaders are per operation (see context below), not per connection.
+        ctx.extra.caller = { ...caller, loaders: null };
+        return true;
+      },
+      onSubscribe(_ctx, _id, payload) {
+        const document = documents.get(payload.query);
+        if (Array.isArray(document)) return document as GraphQLError[];
+        try {
+          const limited = options.limitErrors?.(document as DocumentNode, payload.variables, payload.operationName);
+          if (limited && limited.length > 0) return limited;
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+        return { schema: options.schema, document: document as DocumentNode, variableValues: payload.variables, operationName: payload.operationName };
+      },
+      context(ctx): FeedContext {
+        const caller = ctx.extra.caller!;
+        const tenantId = caller.tenant!.id;
+        // A fresh object per operation, its loaders made on first use: most subscribers never need
+        // them, and thousands of idle DataLoaders would be most of a subscriber's memory.
+        let loaders: Loaders | null = null;
+        const context = { ...caller, feed } as FeedContext;
+        Object.defineProperty(context, "loaders", {
+          enumerable: true,
+          get: () => (loaders ??= createLoaders(tenantId)),
+          set: (value: Loaders | null) => {
+            loaders = value;
+          },
+        });
+        return context;
+      },
+    },
+    wss,
+  );
+  return {
+    async dispose() {
+      await server.dispose();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export * from "./feed-bus.js";
+export * from "./graphql-ws.js";

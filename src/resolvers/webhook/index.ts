@@ -1,0 +1,2 @@
+export * from "./webhook.type.js";
+export * from "./webhook.resolver.js";
