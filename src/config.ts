@@ -20,6 +20,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** placeOrder calls per tenant and minute (orders spend money). */
   orderRateLimitPerMinute: number;
+  /** WEBHOOKS_ALLOW_PRIVATE=true: webhook endpoints may be private or loopback addresses (never in production). */
+  webhooksAllowPrivate: boolean;
   /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
 }
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: str("NODE_ENV") ?? "development",
     rateLimitPerMinute,
     orderRateLimitPerMinute,
+    webhooksAllowPrivate: str("WEBHOOKS_ALLOW_PRIVATE") === "true",
     timings,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -149,23 +149,23 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     transport: deps.transport,
     timeoutMs: timings.upstreamTimeoutMs,
   });
-  const tracker = new StatusTracker({ checkDelayMs: timings.checkDelayMs, maxCheckDelayMs: timings.maxCheckDelayMs });
+  const tracker = new StatusTracker({ checkDelayMs: timings.checkDelayMs, maxCheckDelayMs: timings.maxCheckDelayMs, logger });
   // Status feeds: every stored change becomes one logged event, then reaches subscribers and webhooks.
   const feedBus = createFeedBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "feed-bus" }) });
   const eventLog = new EventLog({ bus: feedBus, logger: logger.child({ component: "event-log" }) });
   const webhooks = new WebhookService({
     cipher,
     logger: logger.child({ component: "webhooks" }),
-    // TODO(lead): move WEBHOOKS_ALLOW_PRIVATE into Config; private targets are for development and tests only.
-    allowPrivateTargets: config.nodeEnv === "test" || (config.nodeEnv !== "production" && process.env.WEBHOOKS_ALLOW_PRIVATE === "true"),
+    // Private targets are for development and tests only; production always refuses them.
+    allowPrivateTargets: config.nodeEnv === "test" || (config.nodeEnv !== "production" && config.webhooksAllowPrivate),
     retryScheduleMs: timings.webhookRetryScheduleMs,
     pollIntervalMs: timings.webhookPollIntervalMs,
   });
+  // Idempotent, so the tracker's outbox can run it again after a failure: a change already in the
+  // log is not recorded twice, and its webhook deliveries are unique per (endpoint, event).
   tracker.onChange(async (change) => {
-    const event = await eventLog.record(change);
-    // The event is stored and published by now: a failed enqueue must not fail the caller (upstream
-    // would retry a callback whose change is already applied, and never see a second notice).
-    if (event !== null) await webhooks.enqueue(event).catch((err: unknown) => logger.error({ err, eventId: event.id }, "webhook enqueue failed"));
+    const event = (await eventLog.record(change)) ?? (await eventLog.find(change));
+    if (event !== null) await webhooks.enqueue(event);
   });
   const products = new ProductService(clients, 10 * 60_000);
   const orders = new OrderService({

@@ -19,6 +19,16 @@ const historyEntrySchema = new Schema(
   { _id: false },
 );
 
+const outboxEntrySchema = new Schema(
+  {
+    from: { type: String, required: true, enum: REQUEST_STATUSES },
+    to: { type: String, required: true, enum: REQUEST_STATUSES },
+    at: { type: Date, required: true },
+    source: { type: String, required: true, enum: ["CALLBACK", "POLL", "MUTATION"] },
+  },
+  { _id: false },
+);
+
 /** A device order as the gateway knows it: intent first (SUBMITTING), then mirrored from upstream. */
 const signatureRequestSchema = new Schema(
   {
@@ -64,6 +74,11 @@ const signatureRequestSchema = new Schema(
     nextCheckAt: { type: Date, default: null },
     /** Polls in a row that found nothing new: the reconciler backs off with it. */
     unchangedChecks: { type: Number, default: 0 },
+    /**
+     * Status changes stored but not yet handed to the event log and webhooks: written in the same
+     * update as the change, removed once delivered, so a crash in between loses no event.
+     */
+    outbox: { type: [outboxEntrySchema], default: [] },
     /** While set in the future, one process is (re)sending this SUBMITTING order upstream. */
     submitLeaseUntil: { type: Date, default: null },
   },
@@ -76,6 +91,7 @@ signatureRequestSchema.index(
 signatureRequestSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 signatureRequestSchema.index({ tenantId: 1, upstreamId: 1 });
 signatureRequestSchema.index({ nextCheckAt: 1 });
+signatureRequestSchema.index({ "outbox.at": 1 });
 
 export type SignatureRequestFields = InferSchemaType<typeof signatureRequestSchema>;
 export type SignatureRequestDocument = HydratedDocument<SignatureRequestFields>;

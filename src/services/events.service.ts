@@ -124,6 +124,13 @@ export class EventLog {
     return view;
   }
 
+  /** The stored event for a change, or null when it was never recorded. */
+  async find(change: StatusChangeNotice): Promise<StatusEventView | null> {
+    const key = { requestId: new Types.ObjectId(change.requestId), from: change.from, to: change.to, at: change.at };
+    const doc = await StatusEventModel.findOne(key).lean<StoredEvent | null>();
+    return doc === null ? null : toView(doc);
+  }
+
   /** The highest sequence number stored for the tenant (0 for none). */
   async head(tenantId: string): Promise<number> {
     const last = await StatusEventModel.findOne({ tenantId }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number } | null>();

@@ -55,6 +55,9 @@ export class Reconciler {
 
   /** One pass: claims and settles every request due now; returns how many it looked at. */
   async runOnce(now = new Date()): Promise<number> {
+    // Changes whose events were not recorded (a listener failed, or the process died between the
+    // two writes) are retried first; the lag keeps this off changes still being delivered.
+    await this.options.tracker.drainOutbox(Math.max(5_000, this.options.intervalMs * 2));
     let handled = 0;
     const limit = this.options.batchSize ?? 100;
     while (handled < limit) {

@@ -1,4 +1,5 @@
 import type { Types } from "mongoose";
+import type { Logger } from "pino";
 import type { ProviderSignatureRequest } from "../provider/index.js";
 import {
   ShipmentModel,
@@ -57,6 +58,7 @@ export interface StatusTrackerOptions {
   /** First reconciler delay after a change (later ones back off up to maxCheckDelayMs). */
   checkDelayMs: number;
   maxCheckDelayMs: number;
+  logger?: Pick<Logger, "warn">;
 }
 
 /**
@@ -124,7 +126,7 @@ export class StatusTracker {
       set.status = to;
       const updated = await SignatureRequestModel.findOneAndUpdate(
         { _id: current._id, status: from },
-        { $set: set, $push: { statusHistory: { status: to, at: now } } },
+        { $set: set, $push: { statusHistory: { status: to, at: now }, outbox: { from, to, at: now, source } } },
         { returnDocument: "after" },
       );
       if (updated === null) continue; // someone else moved it first: look again
@@ -143,7 +145,10 @@ export class StatusTracker {
     const now = new Date();
     const updated = await SignatureRequestModel.findOneAndUpdate(
       { _id: current._id, status: from },
-      { $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null }, $push: { statusHistory: { status: "FAILED", at: now } } },
+      {
+        $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null },
+        $push: { statusHistory: { status: "FAILED", at: now }, outbox: { from, to: "FAILED", at: now, source } },
+      },
       { returnDocument: "after" },
     );
     if (updated !== null) {
@@ -163,7 +168,39 @@ export class StatusTracker {
     );
   }
 
+  /**
+   * Hands a stored change to every listener, then clears it from the request's outbox. A listener
+   * that fails leaves it there for drainOutbox: listeners must be idempotent (the event log is).
+   */
   private async notify(change: StatusChangeNotice): Promise<void> {
-    for (const listener of this.listeners) await listener(change);
+    try {
+      for (const listener of this.listeners) await listener(change);
+    } catch (err) {
+      this.options.logger?.warn({ requestId: change.requestId, err: (err as Error).message }, "status change kept in the outbox for a retry");
+      return;
+    }
+    await SignatureRequestModel.updateOne({ _id: change.requestId }, { $pull: { outbox: { to: change.to, at: change.at } } });
+  }
+
+  /** Retries changes whose listeners failed (or whose process died) more than `olderThanMs` ago; returns how many it delivered. */
+  async drainOutbox(olderThanMs: number, limit = 100): Promise<number> {
+    const cutoff = new Date(Date.now() - olderThanMs);
+    const stuck = await SignatureRequestModel.find({ "outbox.at": { $lte: cutoff } }, { tenantId: 1, outbox: 1 }).limit(limit).lean();
+    let delivered = 0;
+    for (const request of stuck) {
+      for (const entry of request.outbox ?? []) {
+        if (entry.at > cutoff) continue;
+        await this.notify({
+          requestId: request._id.toHexString(),
+          tenantId: String(request.tenantId),
+          from: entry.from as RequestStatus,
+          to: entry.to as RequestStatus,
+          at: entry.at,
+          source: entry.source as ChangeSource,
+        });
+        delivered++;
+      }
+    }
+    return delivered;
   }
 }
