@@ -18,6 +18,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { performance } from "node:perf_hooks";
 import WebSocket, { WebSocketServer } from "ws";
+import { sandboxPut } from "../test/helpers/sandbox-control.js";
 
 // FANOUT_SIZES=5000 FANOUT_ROUNDS=10 narrow a run (for profiling).
 const SIZES = (process.env.FANOUT_SIZES ?? "1000,5000").split(",").map(Number);
@@ -214,11 +215,7 @@ export async function run(): Promise<void> {
   // The reconciler stays idle: it would apply the held changes itself.
   const gw = await startTestGateway({ PUBLIC_URL: `http://127.0.0.1:${(catcher.address() as AddressInfo).port}` }, { reconcileIntervalMs: 3_600_000 });
   const { apiKey } = await gw.tenant("TEST", "bench");
-  await fetch(`${gw.url}/sandbox/_wallet`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ balance: 1_000_000 }),
-  });
+  await sandboxPut(gw.url, apiKey, "_wallet", { balance: 1_000_000 });
   const changes = SIZES.length * (ROUNDS + 1);
   for (let i = 0; i < changes; i++) {
     const res = await gw.graphql(PLACE_ORDER, { input: { productCode: "LETTORE", device: { recipient: recipientInput() } }, key: randomUUID() }, apiKey);

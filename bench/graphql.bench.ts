@@ -15,6 +15,7 @@ import { applicantInput, PLACE_ORDER, recipientInput } from "../test/helpers/ord
 import { pino } from "pino";
 import { buildContext } from "../src/context.js";
 import { median, printTable } from "./lib.js";
+import { sandboxPut } from "../test/helpers/sandbox-control.js";
 
 const CONNECTIONS = 32;
 const SECONDS = 3;
@@ -61,11 +62,7 @@ async function load(url: string, body: string, apiKey: string): Promise<{ rps: n
 export async function run(): Promise<void> {
   const gw = await startTestGateway();
   const { apiKey } = await gw.tenant("TEST", "bench");
-  await fetch(`${gw.url}/sandbox/_wallet`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ balance: 1_000_000 }),
-  });
+  await sandboxPut(gw.url, apiKey, "_wallet", { balance: 1_000_000 });
   for (let i = 0; i < 50; i++) {
     const input = i % 2 === 0
       ? { productCode: "KIT", signature: { applicant: applicantInput({ lastName: `Bench${i}` }) } }

@@ -16,7 +16,6 @@ const applicantSchema = new Schema(
     birthPlace: { type: String, required: true },
     birthProvince: { type: String, required: true },
     birthCountry: { type: String, required: true },
-    citizenship: { type: String, required: true },
     taxCodeEnc: { type: String, required: true },
     taxCodeHash: { type: String, required: true },
     taxCodeMasked: { type: String, required: true },

@@ -331,7 +331,6 @@ export class OrderService {
       birthPlace: a.birthPlace,
       birthProvince: a.birthProvince,
       birthCountry: a.birthCountry,
-      citizenship: a.birthCountry,
       taxCodeEnc: this.options.cipher.encrypt(taxCode),
       taxCodeHash: blindIndex(this.options.blindIndexKey, taxCode),
       taxCodeMasked: maskTaxCode(taxCode),

@@ -5,6 +5,7 @@ import { p7mBuffer, pngBuffer } from "../../helpers/fixtures.js";
 import { applicantInput, PLACE_ORDER } from "../../helpers/orders.js";
 import { encodeFeedCursor } from "../../../src/services/events.service.js";
 import { collect, REQUEST_UPDATED, STATUS_EVENTS, wsClient, type FeedEvent } from "./feed-client.js";
+import { sandboxPut } from "../../helpers/sandbox-control.js";
 
 /** The cursor before a tenant's first event: replays its whole feed. */
 const FROM_START = encodeFeedCursor(0);
@@ -38,12 +39,7 @@ describe("status feeds over graphql-ws", () => {
     );
   const advance = (seconds: number, bearer: string) => gql("mutation($s: Int!) { advanceSandboxClock(seconds: $s) { now } }", { s: seconds }, bearer);
   const fund = async (bearer: string) => {
-    const res = await fetch(`${gw.url}/sandbox/_wallet`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
-      body: JSON.stringify({ balance: 1_000_000 }),
-    });
-    expect(res.status).toBe(200);
+    expect(await sandboxPut(gw.url, bearer, "_wallet", { balance: 1_000_000 })).toBe(200);
   };
 
   beforeAll(async () => {

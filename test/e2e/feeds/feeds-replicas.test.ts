@@ -4,6 +4,7 @@ import { spawnTs, type Child } from "../../helpers/child.js";
 import { TEST_ADMIN_TOKEN } from "../../helpers/gateway.js";
 import { PLACE_ORDER, recipientInput } from "../../helpers/orders.js";
 import { collect, REQUEST_UPDATED, STATUS_EVENTS, wsClient, type FeedEvent } from "./feed-client.js";
+import { sandboxPut } from "../../helpers/sandbox-control.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? (process.env.CI ? "redis://127.0.0.1:6379" : undefined);
 if (!REDIS_URL) console.warn("feeds-replicas: REDIS_URL is not set, skipping the cross-replica fan-out test");
@@ -47,12 +48,7 @@ describe.skipIf(!REDIS_URL)("status feeds across two gateway replicas sharing on
     const [a, b] = replicas;
     const created = await gql<{ createTenant: { apiKey: string } }>(a!.url, "mutation { createTenant(input: { name: \"reseller\", mode: TEST }) { apiKey } }", {}, TEST_ADMIN_TOKEN);
     const key = created.createTenant.apiKey;
-    const wallet = await fetch(`${a!.url}/sandbox/_wallet`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ balance: 1_000_000 }),
-    });
-    expect(wallet.status).toBe(200);
+    expect(await sandboxPut(a!.url, key, "_wallet", { balance: 1_000_000 })).toBe(200);
 
     // A card reader is IN_LAVORAZIONE once placed, and EVASA after the sandbox clock moves on.
     const placed = await gql<{ placeOrder: { id: string } }>(a!.url, PLACE_ORDER, { input: { productCode: "LETTORE", device: { recipient: recipientInput(), quantity: 1 } }, key: randomUUID() }, key);

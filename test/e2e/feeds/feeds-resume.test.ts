@@ -5,6 +5,7 @@ import { startTestGateway, type TestGateway } from "../../helpers/gateway.js";
 import { PLACE_ORDER, recipientInput } from "../../helpers/orders.js";
 import { encodeFeedCursor } from "../../../src/services/events.service.js";
 import { collect, STATUS_EVENTS, wsClient, type FeedEvent } from "./feed-client.js";
+import { sandboxPut } from "../../helpers/sandbox-control.js";
 
 const READERS = 40; // two events each: placed (IN_LAVORAZIONE), then shipped (EVASA) on the clock advance
 const RENEWALS = 30; // one event each: issued at once (EVASA)
@@ -18,12 +19,7 @@ describe("statusEvents resumed from a cursor", () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     ({ apiKey: key, id: tenantId } = await gw.tenant("TEST", "reseller"));
-    const wallet = await fetch(`${gw.url}/sandbox/_wallet`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ balance: 1_000_000 }),
-    });
-    expect(wallet.status).toBe(200);
+    expect(await sandboxPut(gw.url, key, "_wallet", { balance: 1_000_000 })).toBe(200);
   });
   afterAll(async () => {
     await gw?.close();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.js";
 import { jpegBuffer, p7mBuffer, pngBuffer } from "../../helpers/fixtures.js";
 import { applicantInput, PLACE_ORDER, recipientInput, REQUEST_FIELDS } from "../../helpers/orders.js";
+import { sandboxPut } from "../../helpers/sandbox-control.js";
 
 interface RequestShape {
   id: string;
@@ -39,12 +40,7 @@ describe("GraphQL orders over HTTP with a test key (sandbox upstream)", () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     key = (await gw.tenant("TEST", "partner")).apiKey;
-    const wallet = await fetch(`${gw.url}/sandbox/_wallet`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ balance: 1_000_000 }),
-    });
-    expect(wallet.status).toBe(200);
+    expect(await sandboxPut(gw.url, key, "_wallet", { balance: 1_000_000 })).toBe(200);
   });
   afterAll(async () => {
     await gw?.close();
@@ -178,11 +174,7 @@ describe("GraphQL orders over HTTP with a test key (sandbox upstream)", () => {
 
   it("pages through 120 requests with first/after without gaps or repeats", async () => {
     const other = await gw.tenant("TEST", "pager");
-    await fetch(`${gw.url}/sandbox/_wallet`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${other.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ balance: 1_000_000 }),
-    });
+    expect(await sandboxPut(gw.url, other.apiKey, "_wallet", { balance: 1_000_000 })).toBe(200);
     const created: string[] = [];
     for (let i = 0; i < 120; i++) {
       const body = await gw.graphql<{ placeOrder: { id: string } }>(PLACE_ORDER.replace(REQUEST_FIELDS, "id"), { input: { productCode: "RINFIR", renewal: {} }, key: `page-${i}-${randomUUID()}` }, other.apiKey);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.js";
 import { applicantInput, PLACE_ORDER, recipientInput } from "../../helpers/orders.js";
+import { sandboxPut } from "../../helpers/sandbox-control.js";
 
 const LIST = `{ signatureRequests(first: 50) { edges { node {
   id status product { code name } applicant { lastName taxCodeMasked } shipment { speed trackingCode estimatedDelivery }
@@ -13,11 +14,7 @@ describe("signatureRequests with product, applicant and shipment", () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     key = (await gw.tenant("TEST", "loader")).apiKey;
-    await fetch(`${gw.url}/sandbox/_wallet`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ balance: 1_000_000 }),
-    });
+    expect(await sandboxPut(gw.url, key, "_wallet", { balance: 1_000_000 })).toBe(200);
     for (let i = 0; i < 50; i++) {
       const input =
         i % 2 === 0
