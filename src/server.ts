@@ -29,6 +29,7 @@ import { Reconciler } from "./services/reconciler.service.js";
 import type { FieldCipherLike } from "./services/field-cipher.js";
 import type { HttpTransport } from "./provider/index.js";
 import { graphiqlRouter } from "./http/graphiql.js";
+import { accessLog } from "./http/access-log.js";
 import { createMetrics } from "./observability/metrics.js";
 import { Redis } from "ioredis";
 import {
@@ -247,6 +248,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   await apollo.start();
 
+  app.use(accessLog(logger.child({ component: "http" })));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -294,7 +296,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       res.send(pdf);
     } catch (err) {
       if (err instanceof InvalidDownloadLinkError) {
-        res.status(err.reason === "expired" ? 410 : 404).type("text/plain").send(`download link ${err.reason.replace("_", " ")}`);
+        const code = err.reason === "expired" ? "LINK_EXPIRED" : "NOT_FOUND";
+        res.status(err.reason === "expired" ? 410 : 404).json({
+          error: { code, message: err.reason === "expired" ? "this download link has expired: ask for a new one with registrationFormUrl" : "no such download link" },
+        });
         return;
       }
       throw err;

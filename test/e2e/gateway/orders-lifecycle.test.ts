@@ -75,6 +75,9 @@ describe("GraphQL orders over HTTP with a test key (sandbox upstream)", () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toContain("application/pdf");
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    const tampered = await fetch(form.data!.registrationFormUrl.url.replace(/signature=[^&]+/, "signature=forged"));
+    expect(tampered.status).toBe(404);
+    expect(await tampered.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
 
     const uploaded = await gql<{ uploadIdentificationDocuments: RequestShape }>(
       `mutation($id: ID!, $form: FileInput, $doc: FileInput) { uploadIdentificationDocuments(requestId: $id, signedForm: $form, idDocument: $doc) { ${REQUEST_FIELDS} } }`,
