@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { Types } from "mongoose";
 import { ApplicantModel, ProductModel, ShipmentModel, type ProductFields } from "./models/index.js";
 import { toProductView, type ProductView } from "./services/products.service.js";
-import { addBusinessDays } from "./sandbox/clock/business-time.js";
+import { addBusinessDays } from "./calendar/business-time.js";
 
 export interface ApplicantView {
   id: string;

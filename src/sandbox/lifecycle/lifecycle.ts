@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { addBusinessDays, addBusinessHours } from "../clock/business-time.js";
+import { addBusinessDays, addBusinessHours } from "../../calendar/business-time.js";
 import { assertNever, type MagicFlags, type RequestFamily, type RequestStatus, type Shipping } from "./request-status.js";
 
 /**

@@ -5,7 +5,7 @@ import {
   isBusinessDay,
   nextBusinessDay,
   nextOpening,
-} from "../../../src/sandbox/clock/business-time.js";
+} from "../../../src/calendar/business-time.js";
 
 // Instants are written in UTC; the comments give Rome's wall time (CET = UTC+1, CEST = UTC+2).
 const at = (iso: string): Date => new Date(iso);

@@ -1,7 +1,7 @@
 import Holidays from "date-holidays";
 
 /**
- * Italian business time for the sandbox's clock: Monday to Friday, 09:00-18:00 Europe/Rome, minus
+ * Italian business time (the sandbox's clock, the gateway's delivery estimates): Monday to Friday, 09:00-18:00 Europe/Rome, minus
  * Italy's national public holidays (date-holidays, country IT, type "public"; regional patron
  * saints' days are not national and do not count).
  */
