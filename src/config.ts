@@ -18,7 +18,7 @@ export interface Config {
   nodeEnv: string;
   /** GraphQL and sandbox requests per API key and minute. */
   rateLimitPerMinute: number;
-  /** placeOrder calls per tenant and minute (orders spend money). */
+  /** placeOrder calls per API key and minute (orders spend money). */
   orderRateLimitPerMinute: number;
   /** WEBHOOKS_ALLOW_PRIVATE=true: webhook endpoints may be private or loopback addresses (never in production). */
   webhooksAllowPrivate: boolean;

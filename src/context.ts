@@ -1,12 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import { authenticateApiKey, type TenantView } from "./services/tenants.service.js";
+import { authenticateApiKey, hashApiKey, type TenantView } from "./services/tenants.service.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors/index.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
 /** Built once per GraphQL request: who is calling, and the per-request helpers. */
 export interface Context {
   tenant: TenantView | null;
+  /** SHA-256 of the caller's API key (rate limits are per key); null without a valid key. */
+  apiKeyHash: string | null;
   isAdmin: boolean;
   /** Per-request DataLoaders, scoped to the tenant (null without one). */
   loaders: Loaders | null;
@@ -38,6 +40,7 @@ export async function buildContext(authorization: string | undefined, deps: Cont
   const tenant = token !== null && !isAdmin ? await authenticateApiKey(token) : null;
   return {
     tenant,
+    apiKeyHash: tenant !== null && token !== null ? hashApiKey(token) : null,
     isAdmin,
     loaders: tenant ? createLoaders(tenant.id) : null,
     logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),

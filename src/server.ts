@@ -222,7 +222,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const development = config.nodeEnv === "development";
   const production = config.nodeEnv === "production";
   const metrics = createMetrics();
-  // Rate limits per tenant; over Redis when configured, so every replica spends from one budget.
+  // Rate limits per API key (token buckets); over Redis when configured, so every replica spends from one budget.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
   redis?.on("error", (err) => logger.warn({ err: err.message }, "rate limit Redis unavailable; limits fall back to this process"));
   const generalLimiter = createRateLimiter({ ...generalRateLimit, points: config.rateLimitPerMinute, redis });
@@ -243,7 +243,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       metrics.graphqlPlugin,
       // A plugin, not validationRules: Apollo would rewrite the limits' codes to GRAPHQL_VALIDATION_FAILED.
       complexityPlugin(schema, queryLimits),
-      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: (ctx) => ctx.tenant?.id ?? null }),
+      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: (ctx) => ctx.apiKeyHash }),
     ],
   });
   await apollo.start();

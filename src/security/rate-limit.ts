@@ -3,7 +3,6 @@ import { HeaderMap, type ApolloServerPlugin, type BaseContext } from "@apollo/se
 import type { RequestHandler } from "express";
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "../errors/index.js";
 
 /** Spends `cost` points of `key`'s budget, or says how long until enough points are back. */
@@ -12,7 +11,7 @@ export interface RateLimiter {
 }
 
 export interface RateLimitOptions {
-  /** Points per window. */
+  /** Bucket size: the burst allowed; refilled at `points` per `durationSec`. */
   points: number;
   durationSec: number;
   /** Given: replicas sharing this client and prefix share one budget per key. */
@@ -41,10 +40,72 @@ export class RateLimitedError extends AppError {
 // key, should a caller pass one instead of its hash).
 const digest = (key: string): string => createHash("sha256").update(key).digest("base64url").slice(0, 32);
 
+/** One bucket: tokens left and when they were counted. */
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
 /**
- * A per-key limiter over rate-limiter-flexible: `points` per `durationSec` window, in memory, or in
- * Redis (atomic, shared by replicas) when `redis` is given. If Redis is not ready, each replica falls
- * back to its own in-memory budget rather than refusing every request or letting all through.
+ * Token bucket in Redis, atomic in one script: refills by elapsed time on Redis's own clock (so
+ * replicas with skewed clocks agree), spends `cost` only when it fits, and expires idle buckets.
+ * Returns {1, 0} when allowed, {0, ms until enough tokens} when not.
+ */
+const TOKEN_BUCKET_LUA = `
+local capacity = tonumber(ARGV[1])
+local per_ms = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local data = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(data[1]) or capacity
+local at = tonumber(data[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
+local allowed = 0
+local wait = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+else
+  wait = math.ceil((cost - tokens) / per_ms)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / per_ms) + 1000)
+return {allowed, wait}
+`;
+
+type Outcome = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** The same bucket in this process's memory: the default, and the fallback while Redis is not ready. */
+function memoryBuckets(capacity: number, perMs: number): (id: string, cost: number) => Outcome {
+  const buckets = new Map<string, Bucket>();
+  const idleMs = Math.ceil(capacity / perMs);
+  let sweptAt = Date.now();
+  return (id, cost) => {
+    const now = Date.now();
+    // A full bucket is the same as no bucket: forget idle ones now and then so memory stays bounded.
+    if (now - sweptAt > idleMs) {
+      for (const [k, b] of buckets) if (now - b.at >= idleMs) buckets.delete(k);
+      sweptAt = now;
+    }
+    const b = buckets.get(id) ?? { tokens: capacity, at: now };
+    b.tokens = Math.min(capacity, b.tokens + (now - b.at) * perMs);
+    b.at = now;
+    buckets.set(id, b);
+    if (b.tokens >= cost) {
+      b.tokens -= cost;
+      return { allowed: true };
+    }
+    return { allowed: false, retryAfterMs: Math.max(1, Math.ceil((cost - b.tokens) / perMs)) };
+  };
+}
+
+/**
+ * A per-key token bucket: holds up to `points` tokens, refilled at `points` per `durationSec`, so
+ * bursts up to `points` pass and the sustained rate is bounded without fixed-window edges. In
+ * memory, or in Redis (atomic, shared by replicas) when `redis` is given; while Redis is not ready,
+ * each replica falls back to its own in-memory bucket rather than refusing everything or nothing.
+ * A refused request spends nothing.
  */
 export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   if (!Number.isInteger(opts.points) || opts.points < 1) {
@@ -53,16 +114,9 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   if (!Number.isInteger(opts.durationSec) || opts.durationSec < 1) {
     throw new TypeError(`durationSec must be a positive integer, got ${String(opts.durationSec)}`);
   }
-  const base = { points: opts.points, duration: opts.durationSec, keyPrefix: opts.keyPrefix };
-  const limiter: RateLimiterAbstract = opts.redis
-    ? new RateLimiterRedis({
-        ...base,
-        storeClient: opts.redis,
-        // Without this, commands queue in ioredis while it reconnects and requests hang behind them.
-        rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory(base),
-      })
-    : new RateLimiterMemory(base);
+  const perMs = opts.points / (opts.durationSec * 1000);
+  const memory = memoryBuckets(opts.points, perMs);
+  const redis = opts.redis;
 
   return {
     async consume(key, cost = 1) {
@@ -70,15 +124,12 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
         throw new TypeError(`cost must be an integer between 1 and ${opts.points}, got ${String(cost)}`);
       }
       const id = digest(key);
+      if (redis === undefined || redis.status !== "ready") return memory(id, cost);
       try {
-        await limiter.consume(id, cost);
-        return { allowed: true };
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        // The library counts refused points too; give them back so a refused request spends nothing
-        // and a smaller request can still fit in what is left of the window.
-        await limiter.reward(id, cost).catch(() => undefined);
-        return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(res.msBeforeNext)) };
+        const [allowed, wait] = (await redis.eval(TOKEN_BUCKET_LUA, 1, `${opts.keyPrefix}:${id}`, opts.points, perMs, cost)) as [number, number];
+        return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(1, wait) };
+      } catch {
+        return memory(id, cost);
       }
     },
   };

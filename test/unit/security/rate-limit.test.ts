@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   RateLimitedError,
   createRateLimiter,
@@ -66,5 +66,27 @@ describe("enforceRateLimits", () => {
     expect(e.extensions.code).toBe("RATE_LIMITED");
     expect(e.extensions.retryAfterMs).toBeGreaterThan(0);
     expect((e.extensions.http as { status: number }).status).toBe(429);
+  });
+});
+
+describe("createRateLimiter as a token bucket", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("refills one token per duration/points, up to the bucket size, with no fixed-window edge", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-27T10:00:00Z"));
+    const limiter = createRateLimiter({ points: 2, durationSec: 60, keyPrefix: "t:bucket" });
+    expect((await limiter.consume("k")).allowed).toBe(true);
+    expect((await limiter.consume("k")).allowed).toBe(true);
+    const refused = await limiter.consume("k");
+    expect(refused).toEqual({ allowed: false, retryAfterMs: 30_000 });
+    vi.setSystemTime(new Date("2026-11-27T10:00:30Z"));
+    expect((await limiter.consume("k")).allowed).toBe(true);
+    expect((await limiter.consume("k")).allowed).toBe(false);
+    vi.setSystemTime(new Date("2026-11-27T10:10:00Z"));
+    expect((await limiter.consume("k", 2)).allowed).toBe(true);
+    expect((await limiter.consume("k")).allowed).toBe(false);
   });
 });
