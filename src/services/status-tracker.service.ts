@@ -139,23 +139,26 @@ export class StatusTracker {
 
   /** Moves a request to a gateway-only state (FAILED), compare-and-set like upstream changes. */
   async fail(id: Types.ObjectId | string, code: string, message: string, source: ChangeSource): Promise<SignatureRequestDocument | null> {
-    const current = await SignatureRequestModel.findById(id);
-    if (current === null || isFinal(current.status as RequestStatus)) return current;
-    const from = current.status as RequestStatus;
-    const now = new Date();
-    const updated = await SignatureRequestModel.findOneAndUpdate(
-      { _id: current._id, status: from },
-      {
-        $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null },
-        $push: { statusHistory: { status: "FAILED", at: now }, outbox: { from, to: "FAILED", at: now, source } },
-      },
-      { returnDocument: "after" },
-    );
-    if (updated !== null) {
-      await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to: "FAILED", at: now, source });
-      return updated;
+    // Compare-and-set like apply: if another change lands first, look again and fail from there.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await SignatureRequestModel.findById(id);
+      if (current === null || isFinal(current.status as RequestStatus)) return current;
+      const from = current.status as RequestStatus;
+      const now = new Date();
+      const updated = await SignatureRequestModel.findOneAndUpdate(
+        { _id: current._id, status: from },
+        {
+          $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null },
+          $push: { statusHistory: { status: "FAILED", at: now }, outbox: { from, to: "FAILED", at: now, source } },
+        },
+        { returnDocument: "after" },
+      );
+      if (updated !== null) {
+        await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to: "FAILED", at: now, source });
+        return updated;
+      }
     }
-    return SignatureRequestModel.findById(id);
+    throw new Error(`request ${String(id)}: status kept changing under concurrent updates`);
   }
 
   private async updateShipment(request: SignatureRequestDocument, view: ProviderSignatureRequest): Promise<void> {
