@@ -118,6 +118,10 @@ export class StatusTracker {
       if (view.timestamps.expiresAt) set.expiresAt = view.timestamps.expiresAt;
 
       if (!move) {
+        // Within one status, uploads only ever become true: a poll answered before an upload landed
+        // must not switch the flags back (a refused identification clears them with its status move).
+        if (!view.formUploaded) delete set.formUploaded;
+        if (!view.documentUploaded) delete set.documentUploaded;
         const updated = await SignatureRequestModel.findOneAndUpdate({ _id: current._id, status: from }, { $set: set }, { returnDocument: "after" });
         if (updated === null) continue;
         await this.updateShipment(updated, view);
