@@ -42,3 +42,8 @@ export function sanitizeFilterString(s: unknown, path: string): string {
   const got = s === null ? "null" : Array.isArray(s) ? "an array" : typeof s === "object" ? "an object" : typeof s;
   fail(path, `expected a string, got ${got}`);
 }
+
+/** `s` as a literal inside a RegExp: user text searched with a regex must never act as a pattern. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

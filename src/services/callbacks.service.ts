@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { SignatureRequestModel } from "../models/index.js";
 import { fromUpstreamRequest, type UpstreamRequest } from "../provider/index.js";
-import { hashSecret } from "./orders.service.js";
+import { hashSecret } from "./secrets.service.js";
 import type { StatusTracker } from "./status-tracker.service.js";
 
 export type CallbackOutcome = "applied" | "unknown_request" | "malformed";

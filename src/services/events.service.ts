@@ -90,6 +90,11 @@ export interface EventLogOptions {
   holeGraceMs?: number;
 }
 
+/** What identifies one change in the log (a unique index): the same change twice is one event. */
+function changeKey(change: StatusChangeNotice) {
+  return { requestId: new Types.ObjectId(change.requestId), from: change.from, to: change.to, at: change.at };
+}
+
 /** Persists every status change as one event with a per-tenant sequence number, then publishes it. */
 export class EventLog {
   private readonly holeGraceMs: number;
@@ -100,7 +105,7 @@ export class EventLog {
 
   /** Stores the change and publishes it; null when it was already stored (a duplicate notice). */
   async record(change: StatusChangeNotice): Promise<StatusEventView | null> {
-    const key = { requestId: new Types.ObjectId(change.requestId), from: change.from, to: change.to, at: change.at };
+    const key = changeKey(change);
     // Checked first so a duplicate does not burn a sequence number (the unique index still guards the race).
     if ((await StatusEventModel.exists(key)) !== null) return null;
     const counter = await FeedCounterModel.findOneAndUpdate(
@@ -126,7 +131,7 @@ export class EventLog {
 
   /** The stored event for a change, or null when it was never recorded. */
   async find(change: StatusChangeNotice): Promise<StatusEventView | null> {
-    const key = { requestId: new Types.ObjectId(change.requestId), from: change.from, to: change.to, at: change.at };
+    const key = changeKey(change);
     const doc = await StatusEventModel.findOne(key).lean<StoredEvent | null>();
     return doc === null ? null : toView(doc);
   }

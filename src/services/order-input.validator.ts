@@ -43,7 +43,8 @@ export function base64Bytes(b64: string): number {
   return Math.floor((clean.length * 3) / 4) - (clean.endsWith("==") ? 2 : clean.endsWith("=") ? 1 : 0);
 }
 
-function checkFile(problems: FieldProblem[], file: unknown, path: string): void {
+/** Adds the problems of one base64 file input (name, content, decoded size) at `path`. */
+export function checkFile(problems: FieldProblem[], file: unknown, path: string): void {
   if (file === null || file === undefined) return;
   const f = file as { fileName?: unknown; contentBase64?: unknown };
   if (str(f.fileName) === "") problems.push({ path: `${path}.fileName`, message: "expected a file name" });

@@ -24,13 +24,14 @@ import {
   type ProductFamily,
   type ShippingSpeed,
 } from "../provider/index.js";
-import { base64Bytes, MAX_FILE_BYTES, validateOrderInput, type PlaceOrderRequest } from "./order-input.validator.js";
+import { checkFile, validateOrderInput, type PlaceOrderRequest } from "./order-input.validator.js";
 import type { StatusTracker } from "./status-tracker.service.js";
 import type { UpstreamClients } from "./upstream-clients.service.js";
 import type { TenantView } from "./tenants.service.js";
 import type { FieldCipherLike } from "./field-cipher.js";
 import type { ProductService } from "./products.service.js";
 import { assertNoOperators, blindIndex, maskDocumentNumber, maskTaxCode } from "../security/index.js";
+import { hashSecret } from "./secrets.service.js";
 import { normalizeTaxCode } from "./requests.service.js";
 
 export interface OrderServiceOptions {
@@ -61,10 +62,6 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** SHA-256 of a secret, hex: how callback secrets are stored. */
-export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
-}
 
 /**
  * Places orders and changes them upstream. An order is stored (SUBMITTING) before upstream is
@@ -96,11 +93,8 @@ export class OrderService {
     if (existing) return existing.status === "SUBMITTING" && !existing.upstreamId ? this.resubmitIfAbandoned(tenant, existing, family, input) : existing;
 
     const id = new Types.ObjectId();
-    const secret = randomBytes(24).toString("base64url");
-    const callbackUrl = `${this.options.publicUrl()}/callbacks/firmadigitale/${id.toHexString()}/${secret}`;
-    const familyInput = await this.familyInput(tenant, family, input, { url: callbackUrl, gatewayRequestId: id.toHexString() });
     // Throws BAD_USER_INPUT for anything the mapping refuses: still nothing stored.
-    const body = toUpstreamOrderBody(family, familyInput);
+    const { familyInput, body, callbackSecretHash } = await this.prepare(tenant, id, family, input);
 
     const applicantId = "applicant" in familyInput ? new Types.ObjectId() : null;
     const shipping = this.shippingOf(family, familyInput);
@@ -119,7 +113,7 @@ export class OrderService {
         applicantId,
         shipmentId,
         options: this.optionsOf(familyInput),
-        callbackSecretHash: hashSecret(secret),
+        callbackSecretHash,
         nextCheckAt: new Date(now.getTime() + this.options.reconcileAfterMs),
       });
     } catch (err) {
@@ -166,10 +160,7 @@ export class OrderService {
     const client = await this.options.clients.forTenant(tenant);
     const found = (await client.listRequests(claimed.productCode)).map(fromUpstreamRequest).find((r) => r.gatewayRequestId === id.toHexString());
     if (found) return (await this.options.tracker.apply(id, found, "POLL"))!;
-    const secret = randomBytes(24).toString("base64url");
-    const callbackUrl = `${this.options.publicUrl()}/callbacks/firmadigitale/${id.toHexString()}/${secret}`;
-    const familyInput = await this.familyInput(tenant, family, input, { url: callbackUrl, gatewayRequestId: id.toHexString() });
-    const body = toUpstreamOrderBody(family, familyInput);
+    const { familyInput, body, callbackSecretHash } = await this.prepare(tenant, id, family, input);
     // The crash may have come between storing the request and its applicant or shipment.
     if (claimed.applicantId && !(await ApplicantModel.exists({ _id: claimed.applicantId }))) {
       await this.storeApplicant(claimed.applicantId, tenant, (familyInput as { applicant: ApplicantInput }).applicant);
@@ -178,7 +169,7 @@ export class OrderService {
     if (shipping && claimed.shipmentId && !(await ShipmentModel.exists({ _id: claimed.shipmentId }))) {
       await ShipmentModel.create({ _id: claimed.shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
     }
-    await SignatureRequestModel.updateOne({ _id: id }, { $set: { callbackSecretHash: hashSecret(secret) } });
+    await SignatureRequestModel.updateOne({ _id: id }, { $set: { callbackSecretHash } });
     this.options.logger.info({ requestId: id.toHexString() }, "order never reached upstream; sending it again on the client's retry");
     return this.submit(tenant, id, claimed.productCode, body);
   }
@@ -210,14 +201,7 @@ export class OrderService {
   ): Promise<SignatureRequestDocument> {
     const problems: FieldProblem[] = [];
     if (!files.signedForm && !files.idDocument) problems.push({ path: "signedForm", message: "expected signedForm, idDocument or both" });
-    for (const [name, f] of Object.entries(files)) {
-      if (!f) continue;
-      if (!/^[A-Za-z0-9+/\s]+={0,2}\s*$/.test(f.contentBase64)) problems.push({ path: `${name}.contentBase64`, message: "expected base64 content" });
-      else if (base64Bytes(f.contentBase64) > MAX_FILE_BYTES) {
-        problems.push({ path: `${name}.contentBase64`, message: `expected at most ${MAX_FILE_BYTES} bytes once decoded, received ${base64Bytes(f.contentBase64)}` });
-      }
-      if (f.fileName.trim() === "") problems.push({ path: `${name}.fileName`, message: "expected a file name" });
-    }
+    for (const [name, f] of Object.entries(files)) checkFile(problems, f, name);
     if (problems.length > 0) throw new BadUserInputError("invalid upload", problems);
     const request = await this.upstreamBacked(tenant, requestId);
     const client = await this.options.clients.forTenant(tenant);
@@ -269,6 +253,17 @@ export class OrderService {
     if (doc === null) return null;
     if (doc.inputHash !== inputHash) throw new IdempotencyConflictError(key);
     return doc;
+  }
+
+  /**
+   * The upstream body for order `id`, with a fresh callback URL whose secret is kept only as the
+   * returned hash. Throws BAD_USER_INPUT for anything the mapping refuses.
+   */
+  private async prepare(tenant: TenantView, id: Types.ObjectId, family: ProductFamily, input: PlaceOrderRequest) {
+    const secret = randomBytes(24).toString("base64url");
+    const callbackUrl = `${this.options.publicUrl()}/callbacks/firmadigitale/${id.toHexString()}/${secret}`;
+    const familyInput = await this.familyInput(tenant, family, input, { url: callbackUrl, gatewayRequestId: id.toHexString() });
+    return { familyInput, body: toUpstreamOrderBody(family, familyInput), callbackSecretHash: hashSecret(secret) };
   }
 
   private async familyInput(

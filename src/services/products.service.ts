@@ -1,6 +1,7 @@
 import { fromUpstreamProduct, type ProductFamily } from "../provider/index.js";
 import { ProductModel, type ProductFields, type TenantMode } from "../models/index.js";
 import { NotFoundError } from "../errors/index.js";
+import { escapeRegex } from "../security/index.js";
 import type { UpstreamClients } from "./upstream-clients.service.js";
 import type { TenantView } from "./tenants.service.js";
 
@@ -44,10 +45,6 @@ export function toProductView(p: Pick<ProductFields, "code" | "name" | "authorit
     blank: p.blank,
     requires: REQUIREMENTS[family],
   };
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type TenantMode,
 } from "../models/index.js";
 import { BadUserInputError } from "../errors/index.js";
-import { blindIndex, sanitizeFilterString } from "../security/index.js";
+import { blindIndex, escapeRegex, sanitizeFilterString } from "../security/index.js";
 import type { TenantView } from "./tenants.service.js";
 
 /** A request as GraphQL serves it (loaders resolve product, applicant and shipment from the keys). */
@@ -92,10 +92,6 @@ function decodeCursor(cursor: string): { createdAt: Date; id: Types.ObjectId } {
   const m = /^(\d{1,15}):([0-9a-f]{24})$/.exec(Buffer.from(cursor, "base64url").toString());
   if (!m) throw new BadUserInputError("invalid cursor", [{ path: "after", message: "expected a cursor returned by a previous page" }]);
   return { createdAt: new Date(Number(m[1])), id: new Types.ObjectId(m[2]) };
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 export const MAX_PAGE_SIZE = 100;

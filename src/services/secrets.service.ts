@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { SecretModel } from "../models/index.js";
 
 /** Returns the named 32-byte secret, creating it atomically on first use (every replica gets the same one). */
@@ -10,6 +10,11 @@ export async function sharedSecret(name: string): Promise<Buffer> {
     { upsert: true, returnDocument: "after", lean: true },
   );
   return Buffer.from(doc!.value, "base64");
+}
+
+/** SHA-256 of a high-entropy secret, hex: how API keys and callback secrets are stored and looked up. */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
 }
 
 /** HMAC-SHA256 of `message` under `key`, base64url. */

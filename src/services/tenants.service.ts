@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hashSecret } from "./secrets.service.js";
 import { type Types } from "mongoose";
 import { ApiKeyModel, TenantModel, TENANT_MODES, type TenantMode } from "../models/index.js";
 import { BadUserInputError } from "../errors/index.js";
@@ -20,7 +21,7 @@ const KEY_PATTERN = /^fgw_(test|live)_[A-Za-z0-9_-]{32}$/;
 
 /** SHA-256 of an API key, hex: how keys are stored and looked up. */
 export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return hashSecret(key);
 }
 
 /** A fresh API key whose prefix shows its mode: `fgw_test_...` or `fgw_live_...`. */
