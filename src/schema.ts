@@ -16,7 +16,8 @@ import {
 import type { ProductService } from "./services/products.service.js";
 import type { TenantAdminService } from "./services/tenant-admin.service.js";
 import type { WebhookService } from "./services/webhooks.service.js";
-import type { FeedPubSub } from "./events/index.js";
+import type { FeedPubSub } from "./pubsub/index.js";
+import { enforceInputBounds } from "./validation/index.js";
 
 /** Everything resolvers are constructed with: one instance each per schema, no module singletons. */
 export interface SchemaDeps extends SignatureRequestResolverDeps {
@@ -59,7 +60,9 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
     },
   };
   // type-graphql needs a pubSub to build subscription fields even when the schema is only printed.
-  return buildSchema({ resolvers: [...RESOLVERS], container, validate: false, pubSub: deps?.pubSub ?? createPubSub() });
+  const schema = await buildSchema({ resolvers: [...RESOLVERS], container, validate: false, pubSub: deps?.pubSub ?? createPubSub() });
+  // Every string argument is held to its bound (docs/input-bounds.md) before any resolver runs.
+  return enforceInputBounds(schema);
 }
 
 /** The SDL as committed: sorted, so unrelated reordering in code never shows up as drift. */

@@ -41,6 +41,8 @@ export const SandboxCodes = {
   documentExpired: 265,
   /** the codice fiscale is malformed, has a wrong check character, or contradicts birth date/sex */
   invalidTaxCode: 266,
+  /** one or more strings are longer than their bound or carry control characters (docs/input-bounds.md) */
+  outOfBounds: 267,
   /** an uploaded file is not valid base64 */
   invalidBase64: 270,
   /** an uploaded file is not of an accepted kind */
@@ -96,6 +98,9 @@ export const ValidationErrors = {
     sandboxError(400, SandboxCodes.documentExpired, `${path}: the identity document has expired`),
   invalidTaxCode: (path: string, why: string): SandboxError =>
     sandboxError(400, SandboxCodes.invalidTaxCode, `${path}: ${why}`),
+  /** Every string out of bounds, each as `path: why`, joined with `; `. */
+  outOfBounds: (problems: { path: string; message: string }[]): SandboxError =>
+    sandboxError(400, SandboxCodes.outOfBounds, problems.map((p) => `${p.path}: ${p.message}`).join("; ")),
   invalidBase64: (field: string): SandboxError =>
     sandboxError(400, SandboxCodes.invalidBase64, `${field}: expected a base64-encoded file`),
   unsupportedFile: (field: string, expected: string, got: string): SandboxError =>

@@ -54,13 +54,18 @@ export const DEFAULT_LIST_SIZE = 10;
 const BAD_REQUEST = { http: { status: 400 } };
 
 export class QueryTooDeepError extends AppError {
-  /** `scope` "introspection": depth counts nested type lists inside `__schema`/`__type`. */
-  constructor(maxDepth: number, depth: number, scope: "fields" | "introspection" = "fields") {
+  /**
+   * `scope` "introspection": depth counts nested type lists inside `__schema`/`__type`;
+   * "ofType": depth counts `ofType` fields along one path.
+   */
+  constructor(maxDepth: number, depth: number, scope: "fields" | "introspection" | "ofType" = "fields") {
     super(
       "QUERY_TOO_DEEP",
       scope === "fields"
         ? `the operation is nested ${depth} levels deep; at most ${maxDepth} are allowed`
-        : `the introspection query nests ${depth} lists of types or fields; at most ${maxDepth} are allowed`,
+        : scope === "introspection"
+          ? `the introspection query nests ${depth} lists of types or fields; at most ${maxDepth} are allowed`
+          : `the introspection query nests ${depth} \`ofType\` fields; at most ${maxDepth} are allowed`,
       { ...BAD_REQUEST, maxDepth, depth, scope },
     );
   }
@@ -131,6 +136,11 @@ const INTROSPECTION_ROOTS = new Set(["__schema", "__type"]);
 const INTROSPECTION_LISTS = new Set(["types", "fields", "inputFields", "interfaces", "possibleTypes", "enumValues"]);
 /** At most this many INTROSPECTION_LISTS fields along one path inside `__schema`/`__type`. */
 export const MAX_INTROSPECTION_LIST_NESTING = 2;
+/**
+ * At most this many `ofType` fields along one path inside `__schema`/`__type`: graphql-js's
+ * getIntrospectionQuery (which GraphiQL sends) nests 9; no real type wraps more than a few times.
+ */
+export const MAX_INTROSPECTION_OFTYPE_NESTING = 9;
 
 /**
  * Rejects operations nested deeper than `maxDepth` fields, fragments included. An introspection
@@ -154,6 +164,21 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
       return worst;
     };
     const fragmentListNesting = fragmentMemo(context, listNestingOf, 0);
+    let ofTypeNesting = 0;
+    const ofTypeNestingOf = (set: SelectionSetNode): number => {
+      let worst = 0;
+      for (const sel of set.selections) {
+        const n =
+          sel.kind === Kind.FIELD
+            ? (sel.name.value === "ofType" ? 1 : 0) + (sel.selectionSet ? ofTypeNestingOf(sel.selectionSet) : 0)
+            : sel.kind === Kind.INLINE_FRAGMENT
+              ? ofTypeNestingOf(sel.selectionSet)
+              : fragmentOfTypeNesting(sel.name.value);
+        if (n > worst) worst = n;
+      }
+      return worst;
+    };
+    const fragmentOfTypeNesting = fragmentMemo(context, ofTypeNestingOf, 0);
 
     // Depth of a selection set = the deepest child field's depth (leaf fields count as 1).
     const depthOf = (set: SelectionSetNode): number => {
@@ -163,7 +188,10 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         if (sel.kind === Kind.FIELD) {
           if (INTROSPECTION_ROOTS.has(sel.name.value)) {
             d = 1;
-            if (sel.selectionSet) introspectionNesting = Math.max(introspectionNesting, listNestingOf(sel.selectionSet));
+            if (sel.selectionSet) {
+              introspectionNesting = Math.max(introspectionNesting, listNestingOf(sel.selectionSet));
+              ofTypeNesting = Math.max(ofTypeNesting, ofTypeNestingOf(sel.selectionSet));
+            }
           } else d = 1 + (sel.selectionSet ? depthOf(sel.selectionSet) : 0);
         } else d = sel.kind === Kind.INLINE_FRAGMENT ? depthOf(sel.selectionSet) : fragmentDepth(sel.name.value);
         if (d > deepest) deepest = d;
@@ -180,6 +208,9 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         leave() {
           if (introspectionNesting > MAX_INTROSPECTION_LIST_NESTING) {
             context.reportError(new QueryTooDeepError(MAX_INTROSPECTION_LIST_NESTING, introspectionNesting, "introspection"));
+          }
+          if (ofTypeNesting > MAX_INTROSPECTION_OFTYPE_NESTING) {
+            context.reportError(new QueryTooDeepError(MAX_INTROSPECTION_OFTYPE_NESTING, ofTypeNesting, "ofType"));
           }
         },
       },

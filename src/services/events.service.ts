@@ -2,7 +2,7 @@ import { Types } from "mongoose";
 import type { Logger } from "pino";
 import { FeedCounterModel, SignatureRequestModel, StatusEventModel, type RequestStatus } from "../models/index.js";
 import { BadUserInputError, NotFoundError } from "../errors/index.js";
-import { STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage, type LiveListener } from "../events/index.js";
+import { STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage, type LiveListener } from "../pubsub/index.js";
 import type { ChangeSource, StatusChangeNotice } from "./status-tracker.service.js";
 
 /** A stored status event as resolvers and webhooks see it. */

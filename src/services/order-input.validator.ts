@@ -1,6 +1,6 @@
 import type { FieldProblem } from "../errors/index.js";
 import { familyOfCode, type ProductFamily } from "../provider/index.js";
-import { isValidEmail, isValidItalianCap, isValidPhone, isValidProvince, validateTaxCode } from "../validation/index.js";
+import { GATEWAY_FILE_BYTES, isValidEmail, isValidItalianCap, isValidPhone, isValidProvince, validateTaxCode } from "../validation/index.js";
 
 /** The English order input as GraphQL delivers it (see place-order.input.ts). */
 export interface PlaceOrderRequest {
@@ -25,7 +25,7 @@ const INPUT_OF_FAMILY: Record<ProductFamily, keyof Omit<PlaceOrderRequest, "prod
 const FAMILY_INPUTS = Object.values(INPUT_OF_FAMILY);
 
 /** Largest file placeOrder and uploads accept, decoded: signed forms and ID scans fit well within it. */
-export const MAX_FILE_BYTES = 3 * 1024 * 1024;
+export const MAX_FILE_BYTES = GATEWAY_FILE_BYTES;
 
 function isoDate(s: unknown): Date | null {
   if (typeof s !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return null;

@@ -26,7 +26,7 @@ import {
   type StoredUpload,
 } from "../models/index.js";
 import { Errors, ValidationErrors, isSandboxError, type SandboxError } from "../sandbox-error.js";
-import { validateOrderBody } from "../validation/index.js";
+import { checkBodyBounds, validateOrderBody } from "../validation/index.js";
 import { TenantLock } from "./tenant-lock.js";
 import { toUpstream } from "./request.view.js";
 import { openAnagrafica, sealAnagrafica, type SandboxCipher } from "../sandbox-cipher.js";
@@ -226,6 +226,8 @@ export class SandboxService {
       if (doc.family === "video" || doc.family === "lettore" || doc.videoriconoscimento) return Errors.videoNotRequired();
       if (doc.stato !== "in_registrazione") return Errors.alreadyProcessed();
       if (typeof body !== "object" || body === null || Array.isArray(body)) return ValidationErrors.bodyNotObject();
+      const outOfBounds = checkBodyBounds(body);
+      if (outOfBounds !== null) return outOfBounds;
       const b = body as Body;
       if (b.modulo === undefined && b.documento === undefined) return ValidationErrors.required("modulo");
       const uploads = await this.readUploads(b, true, now);

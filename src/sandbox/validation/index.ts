@@ -5,3 +5,4 @@ export {
   CALLBACK_METHODS,
   SPEDIZIONE_VALUES,
 } from "./order-body.validator.js";
+export { checkBodyBounds } from "./body-bounds.js";

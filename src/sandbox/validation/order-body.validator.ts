@@ -1,6 +1,7 @@
 import { type ProductFamily } from "../catalogue/index.js";
 import { decodeBase64Strict } from "../documents/base64.js";
 import { Errors, type SandboxError, ValidationErrors as V } from "../sandbox-error.js";
+import { checkBodyBounds } from "./body-bounds.js";
 import {
   isValidEmail,
   isValidItalianCap,
@@ -43,6 +44,8 @@ export const ANAGRAFICA_SPEDIZIONE_FIELDS = [
  */
 export function validateOrderBody(family: ProductFamily, body: unknown, today: Date): SandboxError | null {
   if (!isObject(body)) return V.bodyNotObject();
+  const outOfBounds = checkBodyBounds(body);
+  if (outOfBounds !== null) return outOfBounds;
   switch (family) {
     case "firme":
       return firstError(

@@ -2,7 +2,7 @@ import { Types } from "mongoose";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.js";
-import { createFeedBus, STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage } from "../../../src/events/index.js";
+import { createFeedBus, STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage } from "../../../src/pubsub/index.js";
 import { decodeFeedCursor, encodeFeedCursor, EventLog, FeedService, type StatusEventView } from "../../../src/services/events.service.js";
 import { FeedCounterModel } from "../../../src/models/index.js";
 import type { StatusChangeNotice } from "../../../src/services/status-tracker.service.js";

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   complexityPlugin,
   defaultQueryLimits,
+  MAX_INTROSPECTION_OFTYPE_NESTING,
   operationComplexity,
   operationLimitErrors,
   queryLimitRules,
@@ -183,6 +184,20 @@ describe("complexityPlugin", () => {
     const { result } = await run(query, dev);
     expect(codes(result)).toEqual(["QUERY_TOO_DEEP"]);
     expect(result.errors?.[0]?.extensions).toMatchObject({ scope: "introspection", depth: 3 });
+  });
+
+  it("refuses an __Type.ofType chain 40 levels deep with QUERY_TOO_DEEP (HTTP 400), before execution", async () => {
+    const chain = (n: number): string => (n === 0 ? "name" : `kind ofType { ${chain(n - 1)} }`);
+    const { status, result } = await run(`{ __type(name: "Node") { ${chain(40)} } }`, dev);
+    expect(codes(result)).toEqual(["QUERY_TOO_DEEP"]);
+    expect(status).toBe(400);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ scope: "ofType", depth: 40, maxDepth: MAX_INTROSPECTION_OFTYPE_NESTING });
+    // Through a fragment as well, and inside __schema.
+    const viaFragment = `{ __schema { queryType { ...T } } } fragment T on __Type { ${chain(40)} }`;
+    expect(codes((await run(viaFragment, dev)).result)).toEqual(["QUERY_TOO_DEEP"]);
+    // GraphiQL's own query nests exactly the maximum, and passes (see the test above).
+    expect(getIntrospectionQuery().match(/ofType/g)?.length).toBe(MAX_INTROSPECTION_OFTYPE_NESTING);
+    expect((await run(`{ __type(name: "Node") { ${chain(MAX_INTROSPECTION_OFTYPE_NESTING)} } }`, dev)).result.errors).toBeUndefined();
   });
 
   it("answers a fragment cycle with graphql's validation error, without hanging", async () => {
