@@ -5,6 +5,8 @@ import { useServer } from "graphql-ws/use/ws";
 import {
   createSourceEventStream,
   execute,
+  getOperationAST,
+  getVariableValues,
   parse,
   validate,
   GraphQLError,
@@ -37,6 +39,23 @@ type ConnectionExtra = {
   caller?: Context;
 };
 
+/** The error with `extensions.code` set as Apollo sets it over HTTP (a code already there wins). */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  if (typeof error.extensions.code === "string") return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError ?? undefined, extensions: { ...error.extensions, code } });
+}
+
+/**
+ * Variables that do not coerce to their declared types, as BAD_USER_INPUT (what Apollo answers over
+ * HTTP); graphql-js alone reports them without a code, which the edge would turn into INTERNAL_SERVER_ERROR.
+ */
+function variableErrors(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined): GraphQLError[] {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
+  return "errors" in coerced && coerced.errors ? coerced.errors.map((e) => withCode(e, "BAD_USER_INPUT")) : [];
+}
+
 /** Parsed and validated documents by query text, shared by every subscriber sending the same query. */
 class DocumentCache {
   private readonly entries = new Map<string, DocumentNode | readonly GraphQLError[]>();
@@ -54,9 +73,10 @@ class DocumentCache {
     try {
       const document = parse(query);
       const errors = validate(this.schema, document);
-      result = errors.length > 0 ? errors : document;
+      result = errors.length > 0 ? errors.map((e) => withCode(e, "GRAPHQL_VALIDATION_FAILED")) : document;
     } catch (err) {
-      result = [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+      // Only parse throws here; validate reports its errors.
+      result = [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), "GRAPHQL_PARSE_FAILED")];
     }
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(query, result);
@@ -164,6 +184,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
       onSubscribe(_ctx, _id, payload) {
         const document = documents.get(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
+        const badVariables = variableErrors(options.schema, document as DocumentNode, payload.variables, payload.operationName);
+        if (badVariables.length > 0) return badVariables;
         try {
           const limited = options.limitErrors?.(document as DocumentNode, payload.variables, payload.operationName);
           if (limited && limited.length > 0) return limited;

@@ -53,7 +53,7 @@ export const BOUNDS = {
   gatewayFile: { max: base64Chars(GATEWAY_FILE_BYTES), controls: "multiline", why: "3 MiB once decoded, base64 in CRLF-wrapped lines" },
   sandboxFile: { max: base64Chars(SANDBOX_FILE_BYTES), controls: "multiline", why: "10 MiB once decoded, base64 in CRLF-wrapped lines" },
   productCode: { max: 32, controls: "none", why: "catalogue codes have at most 12 characters" },
-  idempotencyKey: { max: 200, controls: "none", why: "room for a UUID or a client's own composite key" },
+  idempotencyKey: { max: 128, controls: "none", why: "the existing key rule (8-128 of A-Z a-z 0-9 . _ : -): a UUID or a composite key" },
   id: { max: 64, controls: "none", why: "ids are 24 hex characters" },
   cursor: { max: 128, controls: "none", why: "cursors the gateway hands out are under 40 characters" },
   search: { max: 100, controls: "none", why: "a name, an e-mail or a request code" },

@@ -217,6 +217,9 @@ export class SandboxService {
   /** PATCH /richiesta/{id}: the signed form and/or the ID document. */
   async patch(tenantId: string, id: string, body: unknown): Promise<Body | SandboxError> {
     if (!isObjectIdHex(id)) return Errors.patchWrongId();
+    // Strings past their bounds are refused before anything is read or stored (docs/input-bounds.md).
+    const outOfBounds = checkBodyBounds(body);
+    if (outOfBounds !== null) return outOfBounds;
     return this.lock.run(tenantId, async () => {
       const acc = await this.account(tenantId);
       const now = this.clockOf(acc);
@@ -226,8 +229,6 @@ export class SandboxService {
       if (doc.family === "video" || doc.family === "lettore" || doc.videoriconoscimento) return Errors.videoNotRequired();
       if (doc.stato !== "in_registrazione") return Errors.alreadyProcessed();
       if (typeof body !== "object" || body === null || Array.isArray(body)) return ValidationErrors.bodyNotObject();
-      const outOfBounds = checkBodyBounds(body);
-      if (outOfBounds !== null) return outOfBounds;
       const b = body as Body;
       if (b.modulo === undefined && b.documento === undefined) return ValidationErrors.required("modulo");
       const uploads = await this.readUploads(b, true, now);
