@@ -279,6 +279,20 @@ describe("bad input at the GraphQL edge (each refused with its code, the databas
     { name: "first: -1", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => gql("{ signatureRequests(first: -1) { edges { cursor } } }") },
     { name: "first: 2^31 (not an Int)", expect: { status: 400, code: "GRAPHQL_VALIDATION_FAILED" }, run: () => gql("{ signatureRequests(first: 2147483648) { edges { cursor } } }") },
     { name: "a cursor not issued by the feed (statusEvents)", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => subscribeError(STATUS_EVENTS, { after: "bm90LWEtY3Vyc29y" }) },
+    // Subscriptions answer with the codes HTTP gives the same mistakes.
+    { name: "a syntax error on a subscription", expect: { status: 200, code: "GRAPHQL_PARSE_FAILED" }, run: () => subscribeError("subscription { statusEvents { cursor ", {}) },
+    { name: "an unknown field on a subscription", expect: { status: 200, code: "GRAPHQL_VALIDATION_FAILED" }, run: () => subscribeError("subscription { statusEvents { password } }", {}) },
+    { name: "a variable of the wrong type on a subscription", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => subscribeError("subscription($a: String) { statusEvents(after: $a) { cursor } }", { a: { $ne: "" } }) },
+    { name: "a missing required variable on a subscription", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => subscribeError("subscription($id: ID!) { signatureRequestUpdated(id: $id) { id } }", {}) },
+    { name: "a NUL in a subscription's cursor", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => subscribeError(STATUS_EVENTS, { after: "abc\u0000" }) },
+    // The issue's bad inputs (every bounded field has its own case in input-bounds.test.ts).
+    { name: "a 100 KB first name", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => signature(applicantInput({ firstName: "M".repeat(100 * 1024) })) },
+    { name: "NUL bytes in a surname", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => signature(applicantInput({ lastName: "Ros\u0000\u0000si" })) },
+    {
+      name: "an __Type.ofType chain 40 levels deep",
+      expect: { status: 400, code: "QUERY_TOO_DEEP" },
+      run: () => gql(`{ __type(name: "Query") { ${"kind ofType { ".repeat(40)}name${" }".repeat(40)} } }`),
+    },
     // Order input
     { name: "an unknown product code in placeOrder", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => order({ productCode: "NOPE", renewal: {} }) },
     { name: "the wrong family input for the product", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => order({ productCode: "LETTORE", renewal: {} }) },
