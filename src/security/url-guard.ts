@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from "node:dns/promises";
+import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 import { BadUserInputError } from "../errors/index.js";
 
@@ -81,4 +82,67 @@ export async function assertPublicHttpUrl(
     throw new UnsafeUrlError("NON_PUBLIC_ADDRESS", path, `host ${host} resolves to an address that is not public`);
   }
   return parsed;
+}
+
+/** A URL with the addresses it was checked against: connect there and nowhere else. */
+export interface PinnedTarget {
+  url: URL;
+  /** Every address the check saw (an IP literal's own address); never empty. */
+  addresses: { address: string; family: 4 | 6 }[];
+}
+
+function familyOf(address: string): 4 | 6 {
+  return ipaddr.parse(address).kind() === "ipv6" ? 6 : 4;
+}
+
+/**
+ * assertPublicHttpUrl, resolving the host once and returning the addresses it checked, for
+ * callers that connect with pinnedLookup: the connection then goes to an address that passed the
+ * check, never to what a second DNS answer says (DNS rebinding). With `allowPrivate` the host is
+ * still resolved (and pinned), only not checked.
+ */
+export async function resolvePublicTarget(
+  url: string,
+  opts: { allowPrivate?: boolean; lookup?: typeof dnsLookup; path?: string } = {},
+): Promise<PinnedTarget> {
+  const path = opts.path ?? "url";
+  const lookup = opts.lookup ?? dnsLookup;
+  const seen: string[] = [];
+  // The guard's own lookup is the one resolution: it records what it returned.
+  const recording = (async (host: string, o: unknown) => {
+    const answers = await lookup(host, o as never);
+    const list = (Array.isArray(answers) ? answers : [answers]) as { address: string }[];
+    seen.push(...list.map((a) => a.address));
+    return answers;
+  }) as unknown as typeof dnsLookup;
+  const parsed = await assertPublicHttpUrl(url, { ...opts, lookup: recording, path });
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  if (ipaddr.isValid(host)) return { url: parsed, addresses: [{ address: host, family: familyOf(host) }] };
+  if (seen.length === 0) {
+    // allowPrivate skips the guard's resolution: resolve here, once, all the same.
+    try {
+      await recording(host, { all: true, verbatim: true } as never);
+    } catch {
+      // an unresolvable host is reported below
+    }
+  }
+  const addresses = seen.filter((a) => ipaddr.isValid(a)).map((address) => ({ address, family: familyOf(address) }));
+  if (addresses.length === 0) throw new UnsafeUrlError("UNRESOLVABLE", path, `host ${host} does not resolve`);
+  return { url: parsed, addresses };
+}
+
+/**
+ * A `lookup` for http.request/https.request that answers with the pinned addresses instead of
+ * asking DNS again. The request keeps the URL's host name, so the Host header, TLS SNI and
+ * certificate check are those of the name.
+ */
+export function pinnedLookup(addresses: PinnedTarget["addresses"]): LookupFunction {
+  return (_hostname, options, callback) => {
+    const wanted = typeof options === "object" && options !== null ? options.family : undefined;
+    const fitting = addresses.filter((a) => wanted === undefined || wanted === 0 || a.family === wanted);
+    const list = fitting.length > 0 ? fitting : addresses;
+    if (typeof options === "object" && options !== null && options.all) {
+      (callback as unknown as (err: null, all: { address: string; family: number }[]) => void)(null, list);
+    } else callback(null, list[0]!.address, list[0]!.family);
+  };
 }

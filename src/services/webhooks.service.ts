@@ -4,7 +4,8 @@ import { Types } from "mongoose";
 import type { Logger } from "pino";
 import { WebhookDeliveryModel, WebhookEndpointModel, type DeliveryStatus } from "../models/index.js";
 import { BadUserInputError, NotFoundError } from "../errors/index.js";
-import { assertPublicHttpUrl } from "../security/url-guard.js";
+import { assertPublicHttpUrl, resolvePublicTarget, type PinnedTarget } from "../security/url-guard.js";
+import { postPinned } from "./webhook-http.js";
 import type { FieldCipherLike } from "./field-cipher.js";
 import type { StatusEventView } from "./events.service.js";
 import type { TenantView } from "./tenants.service.js";
@@ -63,6 +64,21 @@ export async function assertWebhookUrl(url: string, options: { allowPrivate: boo
     throw new BadUserInputError("invalid webhook URL", [{ path: "url", message: "expected no credentials in the URL" }]);
   }
   return parsed;
+}
+
+/** assertWebhookUrl, returning the checked addresses to connect to (see postPinned). */
+export async function resolveWebhookTarget(url: string, options: { allowPrivate: boolean; lookup?: LookupAll }): Promise<PinnedTarget> {
+  const lookup = options.lookup;
+  // One resolution, checked and then connected to.
+  const target = await resolvePublicTarget(url, {
+    allowPrivate: options.allowPrivate,
+    path: "url",
+    ...(lookup ? { lookup: ((host: string) => lookup(host)) as unknown as typeof dnsLookup } : {}),
+  });
+  if (target.url.username || target.url.password) {
+    throw new BadUserInputError("invalid webhook URL", [{ path: "url", message: "expected no credentials in the URL" }]);
+  }
+  return target;
 }
 
 export interface WebhookServiceOptions {
@@ -276,26 +292,20 @@ export class WebhookService {
     let code: number | null = null;
     let error: string | null = null;
     try {
-      // Checked again at delivery: the name may resolve elsewhere now than at registration.
-      await assertWebhookUrl(endpoint.url, { allowPrivate: this.options.allowPrivateTargets, lookup: this.options.lookup });
+      // Checked again at delivery (the name may resolve elsewhere now than at registration), and the
+      // connection pinned to the addresses this check saw: no second DNS answer is ever used.
+      const target = await resolveWebhookTarget(endpoint.url, { allowPrivate: this.options.allowPrivateTargets, lookup: this.options.lookup });
       const secret = this.options.cipher.decrypt(endpoint.secretEncrypted);
       const timestamp = Math.floor(Date.now() / 1000);
-      const res = await fetch(endpoint.url, {
-        method: "POST",
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "firma-gateway-webhooks/1",
-          "webhook-id": delivery.messageId,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": signWebhook(secret, delivery.messageId, timestamp, delivery.body),
-        },
-        body: delivery.body,
-      });
-      code = res.status;
-      await res.body?.cancel().catch(() => {});
-      if (res.status < 200 || res.status >= 300) error = `endpoint answered HTTP ${res.status}`;
+      const headers = {
+        "content-type": "application/json",
+        "user-agent": "firma-gateway-webhooks/1",
+        "webhook-id": delivery.messageId,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signWebhook(secret, delivery.messageId, timestamp, delivery.body),
+      };
+      code = await postPinned(target, headers, delivery.body, this.options.requestTimeoutMs ?? 10_000);
+      if (code < 200 || code >= 300) error = `endpoint answered HTTP ${code}`;
     } catch (err) {
       error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "request failed";
     }
