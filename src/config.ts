@@ -22,6 +22,12 @@ export interface Config {
   orderRateLimitPerMinute: number;
   /** WEBHOOKS_ALLOW_PRIVATE=true: webhook endpoints may be private or loopback addresses (never in production). */
   webhooksAllowPrivate: boolean;
+  /** EVENT_RETENTION_DAYS: status events older than this are deleted (TTL index); older cursors answer CURSOR_EXPIRED. */
+  eventRetentionDays: number;
+  /** SANDBOX_CALLBACK_RETENTION_DAYS: the sandbox's callback log keeps deliveries this long (TTL index). */
+  sandboxCallbackRetentionDays: number;
+  /** MAX_WS_PER_TENANT: open graphql-ws connections per tenant and replica; more are closed with 4429. */
+  maxWsPerTenant: number;
   /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
 }
@@ -86,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const rateLimitPerMinute = positive("RATE_LIMIT_PER_MINUTE", 300);
   const orderRateLimitPerMinute = positive("ORDER_RATE_LIMIT_PER_MINUTE", 30);
+  const eventRetentionDays = positive("EVENT_RETENTION_DAYS", 30);
+  const sandboxCallbackRetentionDays = positive("SANDBOX_CALLBACK_RETENTION_DAYS", 30);
+  const maxWsPerTenant = positive("MAX_WS_PER_TENANT", 100);
 
   const optionalMs = (name: string): number | undefined => (str(name) === null ? undefined : positive(name, 1));
   const timings: Config["timings"] = {};
@@ -113,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute,
     orderRateLimitPerMinute,
     webhooksAllowPrivate: str("WEBHOOKS_ALLOW_PRIVATE") === "true",
+    eventRetentionDays,
+    sandboxCallbackRetentionDays,
+    maxWsPerTenant,
     timings,
   };
   if (problems.length > 0) throw new ConfigError(problems);

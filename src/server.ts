@@ -14,6 +14,8 @@ import { bearerToken, buildContext, type Context } from "./context.js";
 import { buildGatewaySchema } from "./schema.js";
 import { AppError } from "./errors/index.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
+import { sandboxCallbackModel } from "./sandbox/models/index.js";
+import { applyRetention, StatusEventModel } from "./models/index.js";
 import { authenticateApiKey } from "./services/tenants.service.js";
 import { sharedSecret } from "./services/secrets.service.js";
 import { UpstreamClients } from "./services/upstream-clients.service.js";
@@ -153,7 +155,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const tracker = new StatusTracker({ checkDelayMs: timings.checkDelayMs, maxCheckDelayMs: timings.maxCheckDelayMs, logger });
   // Status feeds: every stored change becomes one logged event, then reaches subscribers and webhooks.
   const feedBus = createFeedBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "feed-bus" }) });
-  const eventLog = new EventLog({ bus: feedBus, logger: logger.child({ component: "event-log" }) });
+  const eventLog = new EventLog({ bus: feedBus, logger: logger.child({ component: "event-log" }), retentionDays: config.eventRetentionDays });
   const webhooks = new WebhookService({
     cipher,
     logger: logger.child({ component: "webhooks" }),
@@ -207,6 +209,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       return tenant ? { tenantId: tenant.id, mode: tenant.mode } : null;
     },
   });
+
+  // The event log and the sandbox's callback log expire after their retention (TTL indexes).
+  await applyRetention(StatusEventModel, "createdAt", config.eventRetentionDays);
+  await applyRetention(sandboxCallbackModel(db.connection), "createdAt", config.sandboxCallbackRetentionDays);
 
   const schema = await buildGatewaySchema({
     adminEnabled: config.adminToken !== null,

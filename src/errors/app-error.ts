@@ -15,7 +15,8 @@ export type ErrorCode =
   | "QUERY_TOO_COMPLEX"
   | "TOO_MANY_ALIASES"
   | "TOO_MANY_ROOT_FIELDS"
-  | "INTROSPECTION_DISABLED";
+  | "INTROSPECTION_DISABLED"
+  | "CURSOR_EXPIRED";
 
 /** Base of every error the gateway raises on purpose: the code is the contract, the class the mechanism. */
 export class AppError extends GraphQLError {
@@ -67,6 +68,17 @@ export class IdempotencyConflictError extends AppError {
     super(
       "IDEMPOTENCY_CONFLICT",
       `idempotency key ${JSON.stringify(key)} was already used with a different input`,
+    );
+  }
+}
+
+/** A feed cursor older than the event log's retention: the events after it are gone, so replay from it would skip some. */
+export class CursorExpiredError extends AppError {
+  constructor(path: string, retentionDays: number | null) {
+    super(
+      "CURSOR_EXPIRED",
+      `${path}: the events after this cursor are past the event log's retention${retentionDays === null ? "" : ` (${retentionDays} days)`}; resubscribe without \`after\` and reload the current state`,
+      { path, ...(retentionDays === null ? {} : { retentionDays }) },
     );
   }
 }

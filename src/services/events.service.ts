@@ -1,7 +1,7 @@
 import { Types } from "mongoose";
 import type { Logger } from "pino";
 import { FeedCounterModel, SignatureRequestModel, StatusEventModel, type RequestStatus } from "../models/index.js";
-import { BadUserInputError, NotFoundError } from "../errors/index.js";
+import { BadUserInputError, CursorExpiredError, NotFoundError } from "../errors/index.js";
 import { STATUS_EVENT_TOPIC, type FeedBus, type FeedMessage, type LiveListener } from "../pubsub/index.js";
 import type { ChangeSource, StatusChangeNotice } from "./status-tracker.service.js";
 
@@ -88,6 +88,8 @@ export interface EventLogOptions {
    * earlier one is still being written; only a writer that died in between leaves a lasting hole.
    */
   holeGraceMs?: number;
+  /** The log's retention (EVENT_RETENTION_DAYS), for CURSOR_EXPIRED's message; the TTL index does the deleting. */
+  retentionDays?: number;
 }
 
 /** What identifies one change in the log (a unique index): the same change twice is one event. */
@@ -139,7 +141,10 @@ export class EventLog {
   /** The highest sequence number stored for the tenant (0 for none). */
   async head(tenantId: string): Promise<number> {
     const last = await StatusEventModel.findOne({ tenantId }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number } | null>();
-    return last?.seq ?? 0;
+    if (last !== null) return last.seq;
+    // Every event may have expired (retention): the counter still knows where the feed stands.
+    const counter = await FeedCounterModel.findById(tenantId, { seq: 1 }).lean<{ seq: number } | null>();
+    return counter?.seq ?? 0;
   }
 
   /**
@@ -168,6 +173,23 @@ export class EventLog {
       if (cut > 0) return rows.slice(0, cut).map(toView);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /**
+   * Throws CURSOR_EXPIRED when events after `afterSeq` were deleted by the retention: the oldest
+   * event kept is past the next number, or none is kept although the counter went past the cursor.
+   * (A writer that died between taking a number and storing its event leaves a hole that looks the
+   * same only when that hole is the very first number after the cursor and before every kept event.)
+   */
+  async assertCursorLive(tenantId: string, afterSeq: number, path = "after"): Promise<void> {
+    const oldest = await StatusEventModel.findOne({ tenantId }, { seq: 1 }).sort({ seq: 1 }).lean<{ seq: number } | null>();
+    let expired: boolean;
+    if (oldest !== null) expired = oldest.seq > afterSeq + 1;
+    else {
+      const counter = await FeedCounterModel.findById(tenantId, { seq: 1 }).lean<{ seq: number } | null>();
+      expired = (counter?.seq ?? 0) > afterSeq;
+    }
+    if (expired) throw new CursorExpiredError(path, this.options.retentionDays ?? null);
   }
 
   /** The tenant's event by id, or null. */
@@ -202,6 +224,7 @@ export class FeedService {
   /** Opens the tenant's feed after `after` (a cursor), or from now on without one. Errors are thrown here, before streaming. */
   async open(tenantId: string, after: string | null | undefined): Promise<AsyncIterableIterator<StatusEventView>> {
     const afterSeq = after === null || after === undefined ? null : decodeFeedCursor(after);
+    if (afterSeq !== null) await this.log.assertCursorLive(tenantId, afterSeq);
     // Listen before reading the log: an event stored meanwhile is then either in the log or in the buffer.
     const live = this.bus.listen(tenantId);
     try {
