@@ -213,7 +213,8 @@ export async function run(): Promise<void> {
   });
   await new Promise<void>((resolve) => catcher.listen(0, "127.0.0.1", () => resolve()));
   // The reconciler stays idle: it would apply the held changes itself.
-  const gw = await startTestGateway({ PUBLIC_URL: `http://127.0.0.1:${(catcher.address() as AddressInfo).port}` }, { reconcileIntervalMs: 3_600_000 });
+  // Thousands of subscribers of one tenant, one socket each: past the default MAX_WS_PER_TENANT.
+  const gw = await startTestGateway({ PUBLIC_URL: `http://127.0.0.1:${(catcher.address() as AddressInfo).port}`, MAX_WS_PER_TENANT: "1000000" }, { reconcileIntervalMs: 3_600_000 });
   const { apiKey } = await gw.tenant("TEST", "bench");
   await sandboxPut(gw.url, apiKey, "_wallet", { balance: 1_000_000 });
   const changes = SIZES.length * (ROUNDS + 1);

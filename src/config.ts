@@ -26,7 +26,7 @@ export interface Config {
   eventRetentionDays: number;
   /** SANDBOX_CALLBACK_RETENTION_DAYS: the sandbox's callback log keeps deliveries this long (TTL index). */
   sandboxCallbackRetentionDays: number;
-  /** MAX_WS_PER_TENANT: open graphql-ws connections per tenant and replica; more are closed with 4429. */
+  /** MAX_WS_PER_TENANT: open graphql-ws connections per tenant and replica; more are closed with 4008. */
   maxWsPerTenant: number;
   /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };

@@ -349,6 +349,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     httpServer,
     schema,
     feed: new FeedService(eventLog, feedBus),
+    maxConnectionsPerTenant: config.maxWsPerTenant,
     adminToken: config.adminToken,
     logger,
     formatError: formatError(logger, development),

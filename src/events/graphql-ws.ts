@@ -31,13 +31,24 @@ export interface GraphqlWsOptions {
   /** The same normalisation HTTP responses get (unknown errors → INTERNAL_SERVER_ERROR). */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** The limits HTTP operations get (depth, aliases, complexity, ...): errors for an operation past them. */
+  /** Most open connections per tenant in this process (MAX_WS_PER_TENANT); unset: no cap. */
+  maxConnectionsPerTenant?: number;
   limitErrors?: (document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined) => GraphQLError[];
 }
 
 /** What a connection keeps between its operations: the caller, resolved once at connection_init. */
 type ConnectionExtra = {
   caller?: Context;
+  /** The tenant this connection counts against, once accepted. */
+  countedFor?: string;
 };
+
+/**
+ * Close code for a connection over the tenant's cap (MAX_WS_PER_TENANT): in the 4000-4999 range
+ * left to applications, outside graphql-ws's own codes (4400-4499 are the protocol's, 4429 among
+ * them), so a client can tell it apart and retry later.
+ */
+export const TOO_MANY_CONNECTIONS = 4008;
 
 /** The error with `extensions.code` set as Apollo sets it over HTTP (a code already there wins). */
 function withCode(error: GraphQLError, code: string): GraphQLError {
@@ -151,6 +162,8 @@ export function authorizationFromParams(params: Readonly<Record<string, unknown>
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
   const { logger, feed } = options;
+  // Open connections per tenant, in this process: the cap holds per replica.
+  const open = new Map<string, number>();
   // Errors normalised as over HTTP, once per result (a shared result is formatted once for all its
   // subscribers); kept GraphQLErrors because graphql-ws serialises them itself.
   const formatErrors = (result: ExecutionResult): ExecutionResult => {
@@ -177,9 +190,27 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
           if (!caller.isAdmin) ctx.extra.socket.close(CloseCode.Unauthorized, "Unauthorized");
           return false;
         }
+        // Closed while the key was checked: onClose has run already, so it must not be counted.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        const tenantId = caller.tenant.id;
+        const count = open.get(tenantId) ?? 0;
+        if (options.maxConnectionsPerTenant !== undefined && count >= options.maxConnectionsPerTenant) {
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS, "Too many connections for this tenant");
+          return false;
+        }
+        open.set(tenantId, count + 1);
+        ctx.extra.countedFor = tenantId;
         // Loaders are per operation (see context below), not per connection.
         ctx.extra.caller = { ...caller, loaders: null };
         return true;
+      },
+      onClose(ctx) {
+        const tenantId = ctx.extra.countedFor;
+        if (tenantId === undefined) return;
+        ctx.extra.countedFor = undefined;
+        const left = (open.get(tenantId) ?? 1) - 1;
+        if (left > 0) open.set(tenantId, left);
+        else open.delete(tenantId);
       },
       onSubscribe(_ctx, _id, payload) {
         const document = documents.get(payload.query);
