@@ -18,6 +18,8 @@ const statusEventSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 statusEventSchema.index({ tenantId: 1, seq: 1 }, { unique: true });
+// Expiry (EVENT_RETENTION_DAYS) is a TTL index on createdAt kept by applyRetention at start-up, not
+// declared here: its lifetime is configuration, and a changed one replaces the index.
 // Guard against one change stored twice (a callback and a poll racing past the tracker's compare-and-set).
 statusEventSchema.index({ requestId: 1, from: 1, to: 1, at: 1 }, { unique: true });
 

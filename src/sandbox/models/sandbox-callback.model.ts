@@ -62,6 +62,7 @@ const callbackSchema = new Schema<SandboxCallbackDoc>(
 
 callbackSchema.index({ tenantId: 1, requestId: 1, seq: 1 });
 callbackSchema.index({ tenantId: 1, seq: 1 });
+// Expiry (SANDBOX_CALLBACK_RETENTION_DAYS): a TTL index on createdAt kept by applyRetention at start-up.
 // Restart resumes pending retries from here.
 callbackSchema.index({ state: 1, nextAttemptAt: 1 });
 
