@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { buildSchema, graphql } from "graphql";
 import { describe, expect, it } from "vitest";
 import { buildGatewaySchema } from "../../../src/schema.js";
-import { BOUNDS, GRAPHQL_BOUNDS, SANDBOX_BOUNDS, checkBound, stringInputPositions } from "../../../src/validation/index.js";
+import { BOUNDS, GRAPHQL_BOUNDS, SANDBOX_BOUNDS, checkBound, enforceInputBounds, stringInputPositions } from "../../../src/validation/index.js";
 import { ANAGRAFICA_FIELDS, ANAGRAFICA_SPEDIZIONE_FIELDS, checkBodyBounds } from "../../../src/sandbox/validation/index.js";
 
 describe("input bounds table", () => {
@@ -58,6 +59,31 @@ describe("checkBodyBounds (sandbox)", () => {
   it("bounds callback.data as JSON and refuses controls inside it; ignores unknown fields", () => {
     expect(checkBodyBounds({ callback: { data: { a: "x".repeat(5000) } } })?.message).toMatch(/^callback\.data:/);
     expect(checkBodyBounds({ callback: { data: { a: "x\u0001" } } })?.message).toMatch(/^callback\.data\.a:/);
-    expect(checkBodyBounds({ sconosciuto: "x".repeat(5000), anagrafica: { nome: "Mario" } })).toBeNull();
+    expect(checkBodyBounds({ sconosciuto: "x".repeat(5000), anagrafica: { nome: "Mario", extra: "ok" } })).toBeNull();
+    // Unknown fields inside anagrafica are stored with it: they get the `text` bound.
+    expect(checkBodyBounds({ anagrafica: { extra: "x".repeat(1001) } })?.message).toMatch(/^anagrafica\.extra: expected at most 1000/);
+    expect(checkBodyBounds({ anagrafica_spedizione: { extra: { deep: "x".repeat(2000) } } })?.message).toMatch(/^anagrafica_spedizione\.extra: expected at most 1000 characters of JSON/);
+  });
+});
+
+describe("enforceInputBounds", () => {
+  const toy = () =>
+    enforceInputBounds(
+      buildSchema(`
+        input Tag { label: String }
+        type Query { tagged(tags: [Tag!], note: String): Int  count(n: Int): Int }
+      `),
+    );
+
+  it("refuses before the resolver, naming list items by index, and leaves fields without string arguments untouched", async () => {
+    const schema = toy();
+    const count = schema.getQueryType()!.getFields().count!;
+    expect(count.resolve).toBeUndefined();
+    let ran = 0;
+    const rootValue = { tagged: () => ++ran, count: () => 1 };
+    const result = await graphql({ schema, source: `{ tagged(tags: [{ label: "ok" }, { label: "a\\u0000b" }], note: "${"x".repeat(1001)}") }`, rootValue });
+    expect(ran).toBe(0);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "tags.1.label" }, { path: "note" }] });
+    expect((await graphql({ schema, source: `{ tagged(tags: [{ label: "ok" }]) count(n: 2) }`, rootValue })).data).toEqual({ tagged: 1, count: 1 });
   });
 });
