@@ -59,10 +59,15 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 /**
  * Variables that do not coerce to their declared types, as BAD_USER_INPUT (what Apollo answers over
  * HTTP); graphql-js alone reports them without a code, which the edge would turn into INTERNAL_SERVER_ERROR.
+ * An operation name that picks no operation is OPERATION_RESOLUTION_FAILURE, as over HTTP.
  */
 function variableErrors(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined): GraphQLError[] {
   const operation = getOperationAST(document, operationName);
-  if (!operation) return [];
+  if (!operation) {
+    // Apollo's answer over HTTP for the same mistake.
+    const message = operationName ? `Unknown operation named "${operationName}".` : "Must provide operation name if query contains multiple operations.";
+    return [new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } })];
+  }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
   return "errors" in coerced && coerced.errors ? coerced.errors.map((e) => withCode(e, "BAD_USER_INPUT")) : [];
 }

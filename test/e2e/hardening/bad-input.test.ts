@@ -284,6 +284,23 @@ describe("bad input at the GraphQL edge (each refused with its code, the databas
     { name: "an unknown field on a subscription", expect: { status: 200, code: "GRAPHQL_VALIDATION_FAILED" }, run: () => subscribeError("subscription { statusEvents { password } }", {}) },
     { name: "a variable of the wrong type on a subscription", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => subscribeError("subscription($a: String) { statusEvents(after: $a) { cursor } }", { a: { $ne: "" } }) },
     { name: "a missing required variable on a subscription", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => subscribeError("subscription($id: ID!) { signatureRequestUpdated(id: $id) { id } }", {}) },
+    { name: "an unknown operation name over HTTP", expect: { status: 400, code: "OPERATION_RESOLUTION_FAILURE" }, run: () => post(JSON.stringify({ query: "query A { viewer { tenant { id } } }", operationName: "B" }), { "content-type": "application/json" }) },
+    {
+      name: "an unknown operation name on a subscription",
+      expect: { status: 200, code: "OPERATION_RESOLUTION_FAILURE" },
+      run: async () => {
+        const client = wsClient(gw.url, { authorization: `Bearer ${key}` });
+        try {
+          const errors: Array<{ extensions?: Record<string, unknown> }> = [];
+          await new Promise<void>((resolve) => {
+            client.subscribe({ query: "subscription A { statusEvents { cursor } }", operationName: "B" }, { next: () => {}, error: (e) => (errors.push(...(Array.isArray(e) ? e : [{}])), resolve()), complete: resolve });
+          });
+          return { status: 200, code: errors[0]?.extensions?.code as string | undefined };
+        } finally {
+          await client.dispose();
+        }
+      },
+    },
     { name: "a NUL in a subscription's cursor", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => subscribeError(STATUS_EVENTS, { after: "abc\u0000" }) },
     // The issue's bad inputs (every bounded field has its own case in input-bounds.test.ts).
     { name: "a 100 KB first name", expect: { status: 200, code: "BAD_USER_INPUT" }, run: () => signature(applicantInput({ firstName: "M".repeat(100 * 1024) })) },
