@@ -29,6 +29,17 @@ describe("loadConfig", () => {
     expect(problems).toEqual(["PORT", "MONGODB_URI", "ADMIN_TOKEN", "LOG_LEVEL"]);
   });
 
+  it("reads retention and the WebSocket cap, 30 days, 30 days and 100 by default, refusing non-positive values", () => {
+    expect(loadConfig({})).toMatchObject({ eventRetentionDays: 30, sandboxCallbackRetentionDays: 30, maxWsPerTenant: 100 });
+    expect(loadConfig({ EVENT_RETENTION_DAYS: "7", SANDBOX_CALLBACK_RETENTION_DAYS: "3", MAX_WS_PER_TENANT: "5" })).toMatchObject({
+      eventRetentionDays: 7,
+      sandboxCallbackRetentionDays: 3,
+      maxWsPerTenant: 5,
+    });
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: "0" })).toThrow(ConfigError);
+    expect(() => loadConfig({ MAX_WS_PER_TENANT: "many" })).toThrow(ConfigError);
+  });
+
   it("strips trailing slashes from URLs", () => {
     expect(loadConfig({ FIRMADIGITALE_URL: "https://test.ws.firmadigitale.com/" }).firmadigitaleUrl).toBe(
       "https://test.ws.firmadigitale.com",
