@@ -219,7 +219,9 @@ export function checkBound(value: string, bound: Bound): string | null {
     let points = 0;
     for (const _ of value) if (++points > bound.max) break;
     if (points > bound.max) {
-      return `expected at most ${bound.max} characters, received ${value.length > 1_000_000 ? "more than a million" : [...value].length}`;
+      // Counting a huge value's code points would cost more than refusing it: its length in code units is enough.
+      const received = value.length <= 4 * bound.max ? `${[...value].length} characters` : `${value.length} UTF-16 code units`;
+      return `expected at most ${bound.max} characters, received ${received}`;
     }
   }
   for (let i = 0; i < value.length; i++) {
