@@ -117,12 +117,18 @@ export function checkCollatedFilter(filter: Doc | undefined, collation: Collatio
   walk(filter);
 }
 
+function isConstantKey(v: unknown): boolean {
+  return v === null || typeof v === "number" || typeof v === "boolean";
+}
+
 /** Refuses pipeline stages and expressions that would compare strings without the collation. */
 export function checkCollatedPipeline(stages: Doc[], collation: Collation | null): void {
   if (!collation) return;
   for (const stage of stages) {
     const op = Object.keys(stage)[0]!;
-    if (UNCOLLATED_STAGES.has(op)) throw notSupported(`stage ${op} with a non-simple collation`);
+    // A $group on a constant key (countDocuments sends one) compares no strings to form its groups.
+    const constantGroup = op === "$group" && isPlainObject(stage[op]) && isConstantKey((stage[op] as Doc)["_id"]);
+    if (UNCOLLATED_STAGES.has(op) && !constantGroup) throw notSupported(`stage ${op} with a non-simple collation`);
     if (op === "$match") checkCollatedFilter(stage[op] as Doc, collation);
     else scan(stage[op], `stage ${op}`);
   }

@@ -177,8 +177,8 @@ function parseUpdateStatement(raw: unknown): UpdateStatement {
 }
 
 /** Inserts an upserted document built from the filter's equality fields and the update. */
-function upsertInsert(ctx: CommandContext, coll: Collection, st: { q: Doc; u: unknown; arrayFilters?: Doc[]; variables?: Doc }): StoredDoc {
-  const doc = applyUpdate({ view: upsertSeed(st.q), hints: null }, st.u, st.q, st.arrayFilters, true, { variables: st.variables });
+function upsertInsert(ctx: CommandContext, coll: Collection, st: { q: Doc; u: unknown; arrayFilters?: Doc[]; variables?: Doc; collation?: Collation | null }): StoredDoc {
+  const doc = applyUpdate({ view: upsertSeed(st.q), hints: null }, st.u, st.q, st.arrayFilters, true, { variables: st.variables, collation: st.collation });
   assertDocSize(doc);
   coll.insert(doc);
   ctx.ops.push({ op: "put", db: coll.db, coll: coll.name, doc });
@@ -186,8 +186,8 @@ function upsertInsert(ctx: CommandContext, coll: Collection, st: { q: Doc; u: un
 }
 
 /** Applies an update to a stored document; returns the new one, or null when nothing changed. */
-function updateExisting(ctx: CommandContext, coll: Collection, old: StoredDoc, st: { q: Doc; u: unknown; arrayFilters?: Doc[]; variables?: Doc }): StoredDoc | null {
-  const next = applyUpdate(old, st.u, st.q, st.arrayFilters, false, { variables: st.variables });
+function updateExisting(ctx: CommandContext, coll: Collection, old: StoredDoc, st: { q: Doc; u: unknown; arrayFilters?: Doc[]; variables?: Doc; collation?: Collation | null }): StoredDoc | null {
+  const next = applyUpdate(old, st.u, st.q, st.arrayFilters, false, { variables: st.variables, collation: st.collation });
   if (!changed(old, next)) return null;
   assertDocSize(next);
   coll.replace(next);
@@ -306,14 +306,14 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   }
   if (!old) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = upsertInsert(ctx, writeCollection(ctx, db, name), { q, u: rawUpdate, arrayFilters, variables });
+    const doc = upsertInsert(ctx, writeCollection(ctx, db, name), { q, u: rawUpdate, arrayFilters, variables, collation });
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: outDoc(doc)["_id"] },
       value: returnNew ? project(doc) : null,
       ok: 1,
     };
   }
-  const next = updateExisting(ctx, coll!, old, { q, u: rawUpdate, arrayFilters, variables }) ?? old;
+  const next = updateExisting(ctx, coll!, old, { q, u: rawUpdate, arrayFilters, variables, collation }) ?? old;
   return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? next : old), ok: 1 };
 };
 

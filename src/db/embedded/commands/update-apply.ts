@@ -201,7 +201,8 @@ export function applyUpdate(
       if (insert && isPlainObject(onInsert)) mod["$set"] = { ...(isPlainObject(mod["$set"]) ? mod["$set"] : {}), ...onInsert };
       const docs = [cloneView(base.view)];
       if (Object.keys(mod).length > 0) {
-        updateOne(docs, insert ? {} : filter, mod as never, { arrayFilters: arrayFilters as never }, mingoOptions());
+        // The filter (evaluated with the same collation and variables) locates positional $ elements.
+        updateOne(docs, insert ? {} : filter, mod as never, { arrayFilters: arrayFilters as never }, mingoOptions({}, evalOpts));
       }
       view = docs[0]!;
       const extra = stripOperatorPrefix(specHints);
