@@ -63,7 +63,8 @@ const COMMANDS: Record<string, CommandOptions> = {
   findAndModify: {
     handled: ["findAndModify", "query", "sort", "remove", "update", "new", "fields", "upsert", "bypassDocumentValidation", "collation", "arrayFilters", "hint", "let"],
   },
-  create: { handled: ["create"], refusedIfTrue: ["capped", "autoIndexId"] },
+  // collation: the simple one is accepted, any other refused by the handler.
+  create: { handled: ["create", "collation"], refusedIfTrue: ["capped", "autoIndexId"] },
   drop: { handled: ["drop"] },
   dropDatabase: { handled: ["dropDatabase"] },
   listCollections: { handled: ["listCollections", "filter", "nameOnly", "authorizedCollections", "cursor"] },
