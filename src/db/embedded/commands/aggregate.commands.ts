@@ -147,7 +147,7 @@ const explain: CommandHandler = (cmd, ctx) => {
       return explainReply(withDb, { ns: r.ns, plan: r.plan, nReturned: r.out.length });
     }
     default:
-      throw new CommandError(ErrorCode.IllegalOperation, `explain of '${name}' is not supported by the embedded engine`);
+      throw notSupported(`explain of '${name}'`);
   }
 };
 
