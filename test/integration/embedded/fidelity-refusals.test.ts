@@ -90,7 +90,7 @@ const REFUSALS: Array<[string, Document, number, string]> = [
   ["retryable-write txnNumber on a standalone", { insert: "c", documents: [{ _id: 9 }], txnNumber: 1 }, 20, "Transaction numbers"],
   // collections and indexes
   ["create viewOn (views)", { create: "v", viewOn: "c", pipeline: [] }, 238, "'viewOn'"],
-  ["create validator", { create: "v", validator: { s: { $type: "string" } } }, 238, "'validator'"],
+  ["create with a $jsonSchema validator", { create: "v", validator: { $jsonSchema: { required: ["s"] } } }, 238, "$jsonSchema"],
   ["create capped", { create: "v", capped: true, size: 4096 }, 238, "'capped'"],
   ["create timeseries", { create: "v", timeseries: { timeField: "t" } }, 238, "'timeseries'"],
   ["create clusteredIndex", { create: "v", clusteredIndex: { key: { _id: 1 }, unique: true } }, 238, "'clusteredIndex'"],
@@ -102,7 +102,8 @@ const REFUSALS: Array<[string, Document, number, string]> = [
   ["createIndexes hidden", { createIndexes: "c", indexes: [{ key: { t: 1 }, name: "hid", hidden: true }] }, 238, "'hidden'"],
   ["createIndexes wildcardProjection", { createIndexes: "c", indexes: [{ key: { t: 1 }, name: "w", wildcardProjection: { a: 1 } }] }, 238, "'wildcardProjection'"],
   // commands MongoDB has and the engine does not
-  ["collMod", { collMod: "c", validator: {} }, 115, "command collMod"],
+  ["collMod of an index", { collMod: "c", index: { name: "s_sparse", hidden: true } }, 238, "'index'"],
+  ["collMod viewOn", { collMod: "c", viewOn: "x", pipeline: [] }, 238, "'viewOn'"],
   ["mapReduce", { mapReduce: "c", map: "function(){}", reduce: "function(){}", out: { inline: 1 } }, 115, "command mapReduce"],
   ["validate", { validate: "c" }, 115, "command validate"],
   ["serverStatus", { serverStatus: 1 }, 115, "command serverStatus"],

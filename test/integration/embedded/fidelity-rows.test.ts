@@ -206,14 +206,57 @@ describe("row 9: views", () => {
 });
 
 describe("row 10: collMod and validators", () => {
-  it("answers CommandNotSupported for collMod and refuses validators on create", async () => {
+  it("validates inserts and updates with a query-operator validator set on create", async () => {
+    await db.createCollection("stock", { validator: { qty: { $gte: 0 } } });
+    const stock = db.collection("stock");
+    const [info] = (await db.listCollections({ name: "stock" }).toArray()) as Document[];
+    expect(info?.["options"]).toEqual({ validator: { qty: { $gte: 0 } }, validationLevel: "strict", validationAction: "error" });
+    await stock.insertOne({ _id: 1, qty: 5 } as Document);
+    const ins = await rejectionOf(stock.insertOne({ _id: 2, qty: -1 } as Document));
+    expect(ins["code"]).toBe(121);
+    const upd = await rejectionOf(stock.updateOne({ _id: 1 } as Document, { $inc: { qty: -10 } }));
+    expect(upd["code"]).toBe(121);
+    const fam = await rejectionOf(stock.findOneAndUpdate({ _id: 1 } as Document, { $set: { qty: -2 } }));
+    expect(fam["code"]).toBe(121);
+    const ups = await rejectionOf(stock.updateOne({ _id: 3 } as Document, { $set: { qty: -3 } }, { upsert: true }));
+    expect(ups["code"]).toBe(121);
+    await stock.insertOne({ _id: 4, qty: -4 } as Document, { bypassDocumentValidation: true });
+    expect(await stock.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, qty: 5 },
+      { _id: 4, qty: -4 },
+    ]);
+  });
+
+  it("changes validation with collMod: validator, moderate level, warn action", async () => {
+    const c = db.collection("people");
+    await c.insertMany([
+      { _id: 1, name: "ann" },
+      { _id: 2, name: 42 },
+    ] as Document[]);
+    await db.command({ collMod: "people", validator: { name: { $type: "string" } }, validationLevel: "moderate" });
+    // Moderate: an update of a document that was already invalid is not checked; of a valid one it is.
+    await c.updateOne({ _id: 2 } as Document, { $set: { age: 1 } });
+    expect((await rejectionOf(c.updateOne({ _id: 1 } as Document, { $set: { name: 7 } })))["code"]).toBe(121);
+    expect((await rejectionOf(c.insertOne({ _id: 3, name: 3 } as Document)))["code"]).toBe(121);
+    await db.command({ collMod: "people", validationAction: "warn" });
+    await c.insertOne({ _id: 3, name: 3 } as Document);
+    const [info] = (await db.listCollections({ name: "people" }).toArray()) as Document[];
+    expect(info?.["options"]).toEqual({ validator: { name: { $type: "string" } }, validationLevel: "moderate", validationAction: "warn" });
+    const missing = await rejectionOf(db.command({ collMod: "nope", validator: {} }));
+    expect(missing["code"]).toBe(26);
+  });
+
+  it("refuses $jsonSchema validators and collMod options other than validation", async () => {
     await coll.insertOne({ _id: 1 } as Document);
-    const mod = await rejectionOf(db.command({ collMod: "items", validator: { x: { $exists: true } } }));
-    expect(mod["code"]).toBe(115);
-    expect(String(mod["message"])).toMatch(NOT_SUPPORTED);
-    const create = await rejectionOf(db.createCollection("validated", { validator: { x: { $type: "string" } } }));
-    expect(create["code"]).toBe(238);
-    expect(String(create["message"])).toMatch(/validator.*not supported by the embedded engine/);
+    const schema = await rejectionOf(db.createCollection("js", { validator: { $jsonSchema: { required: ["a"] } } }));
+    expect(schema["code"]).toBe(238);
+    expect(String(schema["message"])).toMatch(/\$jsonSchema.*not supported by the embedded engine/);
+    const modSchema = await rejectionOf(db.command({ collMod: "items", validator: { $jsonSchema: {} } }));
+    expect(modSchema["code"]).toBe(238);
+    const ttl = await rejectionOf(db.command({ collMod: "items", index: { keyPattern: { _id: 1 }, hidden: true } }));
+    expect(ttl["code"]).toBe(238);
+    expect(String(ttl["message"])).toMatch(/'index'.*not supported by the embedded engine/);
+    expect((await db.listCollections({ name: "js" }).toArray()).length).toBe(0);
   });
 });
 
@@ -248,5 +291,31 @@ describe("row 12: numeric type promotion in $mul and $inc", () => {
     expect(raw?.["y"]).toEqual(new Double(1));
     await coll.updateOne({ _id: 1 } as Document, { $inc: { g: new Int32(4) } });
     expect((await coll.findOne({ _id: 1 } as Document, { promoteValues: false }))?.["g"]).toEqual(new Int32(4));
+  });
+});
+
+describe("validators survive a restart", () => {
+  it("replays create and collMod validation from the journal", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const dbpath = await mkdtemp(path.join(tmpdir(), "engine-fidelity-"));
+    let e: TestEngine | undefined;
+    try {
+      e = await startTestEngine({ dbpath });
+      const d = e.client.db("v");
+      await d.createCollection("a", { validator: { n: { $gte: 0 } } });
+      await d.collection("b").insertOne({ _id: 1 } as Document);
+      await d.command({ collMod: "b", validator: { n: { $type: "int" } }, validationAction: "error" });
+      await e.close();
+      e = await startTestEngine({ dbpath });
+      const d2 = e.client.db("v");
+      expect((await rejectionOf(d2.collection("a").insertOne({ n: -1 })))["code"]).toBe(121);
+      expect((await rejectionOf(d2.collection("b").insertOne({ n: "x" })))["code"]).toBe(121);
+      await d2.collection("b").insertOne({ n: 1 });
+    } finally {
+      await e?.close();
+      await rm(dbpath, { recursive: true, force: true });
+    }
   });
 });

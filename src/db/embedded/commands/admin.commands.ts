@@ -7,6 +7,7 @@ import { compileQuery } from "../storage/mingo-context.js";
 import { parseCollation } from "./collation.js";
 import { CommandError, ErrorCode } from "./errors.js";
 import { notSupported } from "./options.js";
+import { parseValidation } from "./validation.js";
 
 export const MAX_WIRE_VERSION = 17;
 
@@ -63,9 +64,20 @@ const create: CommandHandler = (cmd, ctx) => {
   if (ctx.catalog.get(db, name)) throw new CommandError(ErrorCode.NamespaceExists, `Collection ${db}.${name} already exists.`);
   // Every other option (viewOn, validator, capped, timeseries, ...) is refused by checkCommandOptions.
   if (parseCollation(cmd["collation"])) throw notSupported("a collection default collation");
-  const options: Doc = {};
+  const options: Doc = parseValidation(cmd, true);
   ctx.ops.push({ op: "create", db, coll: name, options });
   ctx.catalog.ensure(db, name, options);
+  return { ok: 1 };
+};
+
+const collMod: CommandHandler = (cmd, ctx) => {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "collMod");
+  if (!ctx.catalog.get(db, name)) throw new CommandError(ErrorCode.NamespaceNotFound, `ns does not exist: ${db}.${name}`);
+  const options = parseValidation(cmd, false);
+  const op = { op: "collMod", db, coll: name, options } as const;
+  ctx.ops.push(op);
+  ctx.catalog.apply(op);
   return { ok: 1 };
 };
 
@@ -282,7 +294,6 @@ const ok: CommandHandler = () => ({ ok: 1 });
 
 /** MongoDB commands the engine does not implement: refused as such, not as unknown commands. */
 const UNIMPLEMENTED = [
-  "collMod",
   "mapReduce",
   "validate",
   "reIndex",
@@ -340,6 +351,7 @@ export const adminCommands: Record<string, CommandHandler> = {
   endSessions: ok,
   killSessions: ok,
   create,
+  collMod,
   drop,
   dropDatabase,
   listCollections,

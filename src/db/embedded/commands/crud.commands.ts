@@ -20,6 +20,7 @@ import { CommandError, ErrorCode, asCommandError } from "./errors.js";
 import { notSupported } from "./options.js";
 import { isOperatorUpdate, projectDocs, runQuery } from "./query-exec.js";
 import { applyUpdate, changed, checkIdForStorage, upsertSeed } from "./update-apply.js";
+import { validateDoc } from "./validation.js";
 
 /**
  * A hint only picks a plan, and every plan here returns the same documents, so a hint naming an
@@ -84,12 +85,14 @@ const insert: CommandHandler = (cmd, ctx) => {
   const docs = arrayField(cmd, "documents");
   const ordered = optBool(cmd, "ordered", true);
   const coll = writeCollection(ctx, db, name);
+  const bypass = optBool(cmd, "bypassDocumentValidation", false);
   const writeErrors: Doc[] = [];
   let n = 0;
   for (let i = 0; i < docs.length; i++) {
     try {
       const doc = storedFromWire(docs[i]);
       assertDocSize(doc);
+      validateDoc(coll, doc, null, bypass);
       coll.insert(doc);
       ctx.ops.push({ op: "put", db, coll: name, doc });
       n++;
@@ -177,19 +180,31 @@ function parseUpdateStatement(raw: unknown): UpdateStatement {
 }
 
 /** Inserts an upserted document built from the filter's equality fields and the update. */
-function upsertInsert(ctx: CommandContext, coll: Collection, st: { q: Doc; u: unknown; arrayFilters?: Doc[]; variables?: Doc; collation?: Collation | null }): StoredDoc {
+interface WriteSpec {
+  q: Doc;
+  u: unknown;
+  arrayFilters?: Doc[];
+  variables?: Doc;
+  collation?: Collation | null;
+  /** bypassDocumentValidation */
+  bypass?: boolean;
+}
+
+function upsertInsert(ctx: CommandContext, coll: Collection, st: WriteSpec): StoredDoc {
   const doc = applyUpdate({ view: upsertSeed(st.q), hints: null }, st.u, st.q, st.arrayFilters, true, { variables: st.variables, collation: st.collation });
   assertDocSize(doc);
+  validateDoc(coll, doc, null, st.bypass ?? false);
   coll.insert(doc);
   ctx.ops.push({ op: "put", db: coll.db, coll: coll.name, doc });
   return doc;
 }
 
 /** Applies an update to a stored document; returns the new one, or null when nothing changed. */
-function updateExisting(ctx: CommandContext, coll: Collection, old: StoredDoc, st: { q: Doc; u: unknown; arrayFilters?: Doc[]; variables?: Doc; collation?: Collation | null }): StoredDoc | null {
+function updateExisting(ctx: CommandContext, coll: Collection, old: StoredDoc, st: WriteSpec): StoredDoc | null {
   const next = applyUpdate(old, st.u, st.q, st.arrayFilters, false, { variables: st.variables, collation: st.collation });
   if (!changed(old, next)) return null;
   assertDocSize(next);
+  validateDoc(coll, next, old, st.bypass ?? false);
   coll.replace(next);
   ctx.ops.push({ op: "put", db: coll.db, coll: coll.name, doc: next });
   return next;
@@ -201,13 +216,14 @@ const update: CommandHandler = (cmd, ctx) => {
   const statements = arrayField(cmd, "updates");
   const ordered = optBool(cmd, "ordered", true);
   const variables = parseLet(cmd["let"]);
+  const bypass = optBool(cmd, "bypassDocumentValidation", false);
   const writeErrors: Doc[] = [];
   const upserted: Doc[] = [];
   let n = 0;
   let nModified = 0;
   for (let i = 0; i < statements.length; i++) {
     try {
-      const st = { ...parseUpdateStatement(statements[i]), variables };
+      const st = { ...parseUpdateStatement(statements[i]), variables, bypass };
       const existing = ctx.catalog.get(db, name);
       checkCollatedFilter(st.q, st.collation);
       checkCollatedUpdate(st.u, st.arrayFilters, st.collation);
@@ -306,14 +322,14 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   }
   if (!old) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = upsertInsert(ctx, writeCollection(ctx, db, name), { q, u: rawUpdate, arrayFilters, variables, collation });
+    const doc = upsertInsert(ctx, writeCollection(ctx, db, name), { q, u: rawUpdate, arrayFilters, variables, collation, bypass: optBool(cmd, "bypassDocumentValidation", false) });
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: outDoc(doc)["_id"] },
       value: returnNew ? project(doc) : null,
       ok: 1,
     };
   }
-  const next = updateExisting(ctx, coll!, old, { q, u: rawUpdate, arrayFilters, variables, collation }) ?? old;
+  const next = updateExisting(ctx, coll!, old, { q, u: rawUpdate, arrayFilters, variables, collation, bypass: optBool(cmd, "bypassDocumentValidation", false) }) ?? old;
   return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? next : old), ok: 1 };
 };
 

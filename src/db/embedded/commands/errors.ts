@@ -27,6 +27,8 @@ export const ErrorCode = {
   CommandNotSupported: { code: 115, codeName: "CommandNotSupported" },
   NotImplemented: { code: 238, codeName: "NotImplemented" },
   DollarPrefixedFieldName: { code: 52, codeName: "DollarPrefixedFieldName" },
+  DocumentValidationFailure: { code: 121, codeName: "DocumentValidationFailure" },
+  QueryFeatureNotAllowed: { code: 224, codeName: "QueryFeatureNotAllowed" },
 } as const;
 
 export type ErrorKind = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -64,7 +64,9 @@ const COMMANDS: Record<string, CommandOptions> = {
     handled: ["findAndModify", "query", "sort", "remove", "update", "new", "fields", "upsert", "bypassDocumentValidation", "collation", "arrayFilters", "hint", "let"],
   },
   // collation: the simple one is accepted, any other refused by the handler.
-  create: { handled: ["create", "collation"], refusedIfTrue: ["capped", "autoIndexId"] },
+  create: { handled: ["create", "collation", "validator", "validationLevel", "validationAction"], refusedIfTrue: ["capped", "autoIndexId"] },
+  // Only validation can be changed; index changes, views and the rest are refused.
+  collMod: { handled: ["collMod", "validator", "validationLevel", "validationAction"] },
   drop: { handled: ["drop"] },
   dropDatabase: { handled: ["dropDatabase"] },
   listCollections: { handled: ["listCollections", "filter", "nameOnly", "authorizedCollections", "cursor"] },
