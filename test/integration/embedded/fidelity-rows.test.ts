@@ -116,6 +116,8 @@ describe("row 2: let variables", () => {
     ] as Document[]);
     const found = await coll.find({ $expr: { $eq: ["$n", "$$target"] } }, { let: { target: 2 } }).toArray();
     expect(ids(found)).toEqual([2]);
+    const projected = await coll.find({ _id: 1 } as Document, { let: { k: 5 }, projection: { times: { $multiply: ["$n", "$$k"] } } }).toArray();
+    expect(projected).toEqual([{ _id: 1, times: 5 }]);
     const agg = await coll.aggregate([{ $match: { _id: 1 } }, { $project: { n: { $add: ["$n", "$$step"] } } }], { let: { step: 10 } }).toArray();
     expect(agg).toEqual([{ _id: 1, n: 11 }]);
     await coll.updateOne({ $expr: { $eq: ["$_id", "$$id"] } }, [{ $set: { n: "$$val" } }], { let: { id: 3, val: 30 } });

@@ -130,6 +130,7 @@ export function execFind(cmd: Doc, ctx: CommandContext) {
     result.docs.map((d) => d.view),
     filter,
     optDoc(cmd, "projection"),
+    { collation, variables },
   );
   const out = projected.map((v, i) => outDoc({ view: v, hints: result.docs[i]!.hints }));
   return { db, name, out, plan: result.plan, singleBatch };
@@ -310,7 +311,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const [old] = runQuery(coll, q, { sort, limit: 1, collation, variables }, ctx.stats).docs;
   const project = (d: StoredDoc | null): Doc | null => {
     if (!d) return null;
-    const [view] = projectDocs([d.view], q, fields);
+    const [view] = projectDocs([d.view], q, fields, { collation, variables });
     return outDoc({ view: view!, hints: d.hints });
   };
   if (remove) {

@@ -1,6 +1,6 @@
 import { compareBson, typeRank } from "../storage/bson-order.js";
 import { indexValues } from "../storage/index-store.js";
-import { compileQuery, type Collation } from "../storage/mingo-context.js";
+import { compileQuery, type Collation, type EvalOptions } from "../storage/mingo-context.js";
 import type { Collection, EngineStats, PlanInfo, StoredDoc } from "../storage/collection.js";
 import { cloneView, isPlainObject, type Doc } from "../storage/values.js";
 
@@ -162,7 +162,7 @@ function isSliceOnly(v: unknown): boolean {
 }
 
 /** Applies a find projection (inclusion, exclusion, $slice, $elemMatch, positional). */
-export function projectDocs(views: Doc[], filter: Doc, projection: Doc | undefined): Doc[] {
+export function projectDocs(views: Doc[], filter: Doc, projection: Doc | undefined, evalOpts: EvalOptions = {}): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return views;
   const normalized: Doc = {};
   const slices: Array<[string, unknown]> = [];
@@ -176,14 +176,14 @@ export function projectDocs(views: Doc[], filter: Doc, projection: Doc | undefin
     const rest: Doc = {};
     for (const [k, v] of Object.entries(normalized)) if (!isSliceOnly(v)) rest[k] = v;
     return views.map((view) => {
-      const base = Object.keys(rest).length ? (compileQuery({}).find([view], rest).all()[0] as Doc) : cloneView(view);
+      const base = Object.keys(rest).length ? (compileQuery({}, evalOpts).find([view], rest).all()[0] as Doc) : cloneView(view);
       for (const [path, spec] of slices) applySlice(base, path, spec);
       return base;
     });
   }
   // Positional projection needs the filter that selected the array element.
   const usesPositional = Object.keys(normalized).some((k) => k.endsWith(".$"));
-  const projected = compileQuery(usesPositional ? filter : {}).find(views, normalized).all() as Doc[];
+  const projected = compileQuery(usesPositional ? filter : {}, evalOpts).find(views, normalized).all() as Doc[];
   return projected.map((p, i) => reorderLike(p, views[i]) as Doc);
 }
 
