@@ -131,7 +131,8 @@ function indexNameOf(key: Doc): string {
     .join("_");
 }
 
-// Index options the engine implements; background is moot (builds are synchronous), collation only "simple".
+// Index options the engine implements; background is moot (builds are synchronous) but listed back,
+// collation only "simple".
 const INDEX_OPTIONS = new Set(["key", "name", "v", "unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "background", "collation", "hidden"]);
 
 // Options that make two same-named definitions different indexes.
@@ -165,7 +166,8 @@ const createIndexes: CommandHandler = (cmd, ctx) => {
     if (parseCollation(r["collation"])) throw notSupported("an index collation");
     if (p["hidden"] === true) throw notSupported("index option 'hidden'");
     // listIndexes shows v, key, name first, like MongoDB.
-    const { v: _v, key: _k, name: _n, collation: _c, background: _b, hidden: _h, ...options } = p;
+    // A simple collation and hidden: false are the defaults, not kept (as MongoDB); background is kept.
+    const { v: _v, key: _k, name: _n, collation: _c, hidden: _h, ...options } = p;
     const spec: IndexSpec = { v: 2, key, name: typeof p["name"] === "string" ? p["name"] : indexNameOf(key), ...options };
     return spec;
   });
