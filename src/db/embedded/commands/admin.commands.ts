@@ -4,7 +4,10 @@ import type { IndexSpec } from "../storage/index-store.js";
 import { isPlainObject, toWire, type Doc } from "../storage/values.js";
 import { collOf, dbOf, optBool, optDoc, plain, type CommandContext, type CommandHandler } from "./context.js";
 import { compileQuery } from "../storage/mingo-context.js";
+import { parseCollation } from "./collation.js";
 import { CommandError, ErrorCode } from "./errors.js";
+import { notSupported } from "./options.js";
+import { parseValidation } from "./validation.js";
 
 export const MAX_WIRE_VERSION = 17;
 
@@ -59,13 +62,22 @@ const create: CommandHandler = (cmd, ctx) => {
   const db = dbOf(cmd);
   const name = collOf(cmd, "create");
   if (ctx.catalog.get(db, name)) throw new CommandError(ErrorCode.NamespaceExists, `Collection ${db}.${name} already exists.`);
-  const options: Doc = {};
-  for (const [k, v] of Object.entries(cmd)) {
-    if (k === "create" || k.startsWith("$") || k === "lsid" || k === "writeConcern" || k === "txnNumber" || k === "apiVersion") continue;
-    options[k] = v;
-  }
+  // Every other option (viewOn, validator, capped, timeseries, ...) is refused by checkCommandOptions.
+  if (parseCollation(cmd["collation"])) throw notSupported("a collection default collation");
+  const options: Doc = parseValidation(cmd, true);
   ctx.ops.push({ op: "create", db, coll: name, options });
   ctx.catalog.ensure(db, name, options);
+  return { ok: 1 };
+};
+
+const collMod: CommandHandler = (cmd, ctx) => {
+  const db = dbOf(cmd);
+  const name = collOf(cmd, "collMod");
+  if (!ctx.catalog.get(db, name)) throw new CommandError(ErrorCode.NamespaceNotFound, `ns does not exist: ${db}.${name}`);
+  const options = parseValidation(cmd, false);
+  const op = { op: "collMod", db, coll: name, options } as const;
+  ctx.ops.push(op);
+  ctx.catalog.apply(op);
   return { ok: 1 };
 };
 
@@ -119,6 +131,10 @@ function indexNameOf(key: Doc): string {
     .join("_");
 }
 
+// Index options the engine implements; background is moot (builds are synchronous) but listed back,
+// collation only "simple".
+const INDEX_OPTIONS = new Set(["key", "name", "v", "unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "background", "collation", "hidden"]);
+
 // Options that make two same-named definitions different indexes.
 const COMPARED_OPTIONS = ["unique", "sparse", "partialFilterExpression", "expireAfterSeconds"];
 
@@ -141,8 +157,17 @@ const createIndexes: CommandHandler = (cmd, ctx) => {
     for (const v of Object.values(key)) {
       if (typeof v !== "number" && typeof v !== "string") throw new CommandError(ErrorCode.CannotCreateIndex, `bad index key pattern ${JSON.stringify(key)}`);
     }
+    for (const [field, v] of Object.entries(key)) {
+      if (typeof v === "string") throw notSupported(`index type ${JSON.stringify(v)} (field '${field}')`);
+    }
+    for (const opt of Object.keys(p)) {
+      if (!INDEX_OPTIONS.has(opt)) throw notSupported(`index option '${opt}'`);
+    }
+    if (parseCollation(r["collation"])) throw notSupported("an index collation");
+    if (p["hidden"] === true) throw notSupported("index option 'hidden'");
     // listIndexes shows v, key, name first, like MongoDB.
-    const { v: _v, key: _k, name: _n, ...options } = p;
+    // A simple collation and hidden: false are the defaults, not kept (as MongoDB); background is kept.
+    const { v: _v, key: _k, name: _n, collation: _c, hidden: _h, ...options } = p;
     const spec: IndexSpec = { v: 2, key, name: typeof p["name"] === "string" ? p["name"] : indexNameOf(key), ...options };
     return spec;
   });
@@ -269,7 +294,55 @@ const dbStats: CommandHandler = (cmd, ctx) => {
 
 const ok: CommandHandler = () => ({ ok: 1 });
 
+/** MongoDB commands the engine does not implement: refused as such, not as unknown commands. */
+const UNIMPLEMENTED = [
+  "mapReduce",
+  "validate",
+  "reIndex",
+  "compact",
+  "convertToCapped",
+  "cloneCollectionAsCapped",
+  "createView",
+  "bulkWrite",
+  "geoSearch",
+  "dataSize",
+  "filemd5",
+  "serverStatus",
+  "currentOp",
+  "killOp",
+  "fsync",
+  "fsyncUnlock",
+  "profile",
+  "setParameter",
+  "getLog",
+  "hostInfo",
+  "top",
+  "shutdown",
+  "createUser",
+  "updateUser",
+  "dropUser",
+  "usersInfo",
+  "createRole",
+  "rolesInfo",
+  "saslStart",
+  "saslContinue",
+  "authenticate",
+  "startSession",
+  "refreshSessions",
+  "replSetGetStatus",
+  "setFeatureCompatibilityVersion",
+];
+const unimplemented: Record<string, CommandHandler> = Object.fromEntries(
+  UNIMPLEMENTED.map((name): [string, CommandHandler] => [
+    name,
+    () => {
+      throw new CommandError(ErrorCode.CommandNotSupported, `command ${name} is not supported by the embedded engine`);
+    },
+  ]),
+);
+
 export const adminCommands: Record<string, CommandHandler> = {
+  ...unimplemented,
   hello: (cmd, ctx) => helloReply(cmd, ctx, false),
   isMaster: (cmd, ctx) => helloReply(cmd, ctx, true),
   ismaster: (cmd, ctx) => helloReply(cmd, ctx, true),
@@ -280,6 +353,7 @@ export const adminCommands: Record<string, CommandHandler> = {
   endSessions: ok,
   killSessions: ok,
   create,
+  collMod,
   drop,
   dropDatabase,
   listCollections,

@@ -2,8 +2,10 @@ import type { Collection, PlanInfo } from "../storage/collection.js";
 import { compilePipeline } from "../storage/mingo-context.js";
 import { isPlainObject, type Doc } from "../storage/values.js";
 import { collOf, dbOf, optDoc, outDoc, plain, type CommandContext, type CommandHandler } from "./context.js";
-import { execCount, execDistinct, execFind } from "./crud.commands.js";
+import { checkCollatedPipeline, parseCollation, parseLet } from "./collation.js";
+import { checkHint, execCount, execDistinct, execFind } from "./crud.commands.js";
 import { CommandError, ErrorCode } from "./errors.js";
+import { checkCommandOptions, notSupported } from "./options.js";
 import { runQuery } from "./query-exec.js";
 
 // Stages that read or write other namespaces or need a server this engine does not emulate.
@@ -22,15 +24,33 @@ function rewriteCount(stages: Doc[]): Doc[] {
 export function execAggregate(cmd: Doc, ctx: CommandContext): { ns: string; out: Doc[]; plan: PlanInfo } {
   const db = dbOf(cmd);
   const collField = cmd["aggregate"];
-  const name = collField === 1 || (isPlainObject(collField) && plain(collField) === 1) ? "$cmd.aggregate" : collOf(cmd, "aggregate");
+  const name = plain(collField) === 1 ? "$cmd.aggregate" : collOf(cmd, "aggregate");
   const rawPipeline = cmd["pipeline"];
   if (!Array.isArray(rawPipeline)) throw new CommandError(ErrorCode.FailedToParse, "'pipeline' must be an array");
   const pipeline = plain<Doc[]>(rawPipeline);
   for (const stage of pipeline) {
     const op = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
     if (!op || Object.keys(stage).length !== 1) throw new CommandError(ErrorCode.FailedToParse, "A pipeline stage specification object must contain exactly one field.");
-    if (UNSUPPORTED_STAGES.has(op)) throw new CommandError(ErrorCode.IllegalOperation, `${op} is not supported by the embedded engine`);
+    if (UNSUPPORTED_STAGES.has(op)) throw notSupported(`${op}`);
   }
+  const collation = parseCollation(cmd["collation"]);
+  const variables = parseLet(cmd["let"]);
+  checkCollatedPipeline(pipeline, collation);
+  const evalOpts = { collation, variables };
+  // Database-level aggregate ({aggregate: 1}): only $documents is a source this engine has.
+  if (name === "$cmd.aggregate") {
+    const head = pipeline[0] ? Object.keys(pipeline[0])[0] : undefined;
+    if (head !== "$documents") {
+      throw notSupported(`a database-level aggregate starting with ${head ?? "no stage"} (only $documents is)`);
+    }
+    const out = compilePipeline(rewriteCount(pipeline), {}, evalOpts).run([]) as Doc[];
+    return { ns: `${db}.${name}`, out: out.map(idFirst), plan: { stage: "COLLSCAN", docsExamined: 0 } };
+  }
+  const docsStage = pipeline.findIndex((s) => "$documents" in s);
+  if (docsStage >= 0) {
+    throw new CommandError(ErrorCode.InvalidNamespace, "$documents can only be the first stage of a database-level aggregate ({aggregate: 1})");
+  }
+  checkHint(ctx.catalog.get(db, name), cmd["hint"]);
   let stages = pipeline;
   let filter: Doc = {};
   const first = pipeline[0];
@@ -55,22 +75,25 @@ export function execAggregate(cmd: Doc, ctx: CommandContext): { ns: string; out:
     }
   }
   const coll: Collection | undefined = ctx.catalog.get(db, name);
-  const { docs, plan } = runQuery(coll, filter, { sort, skip, limit }, ctx.stats);
+  const { docs, plan } = runQuery(coll, filter, { sort, skip, limit, collation, variables }, ctx.stats);
   if (stages.length === 0) return { ns: `${db}.${name}`, out: docs.map(outDoc), plan };
   // Stages see the mingo view (plain numbers); the input is cloned so stages such as $addFields or
   // $unwind never touch stored documents.
-  const out = compilePipeline(rewriteCount(stages), {
-    collectionResolver: (from: string) => [...(ctx.catalog.get(db, from)?.docs.values() ?? [])].map((d) => d.view),
-  }).run(docs.map((d) => d.view)) as Doc[];
-  // mingo's $project emits _id after the projected fields; MongoDB always leads with it.
-  for (let i = 0; i < out.length; i++) {
-    const d = out[i]!;
-    if ("_id" in d && Object.keys(d)[0] !== "_id") {
-      const { _id, ...rest } = d;
-      out[i] = { _id, ...rest };
-    }
-  }
-  return { ns: `${db}.${name}`, out, plan };
+  const out = compilePipeline(
+    rewriteCount(stages),
+    {
+      collectionResolver: (from: string) => [...(ctx.catalog.get(db, from)?.docs.values() ?? [])].map((d) => d.view),
+    },
+    evalOpts,
+  ).run(docs.map((d) => d.view)) as Doc[];
+  return { ns: `${db}.${name}`, out: out.map(idFirst), plan };
+}
+
+// mingo's $project emits _id after the projected fields; MongoDB always leads with it.
+function idFirst(d: Doc): Doc {
+  if (!("_id" in d) || Object.keys(d)[0] === "_id") return d;
+  const { _id, ...rest } = d;
+  return { _id, ...rest };
 }
 
 const aggregate: CommandHandler = (cmd, ctx) => {
@@ -105,6 +128,7 @@ const explain: CommandHandler = (cmd, ctx) => {
   if (!isPlainObject(inner)) throw new CommandError(ErrorCode.FailedToParse, "explain takes a command document");
   const withDb: Doc = { ...inner, $db: cmd["$db"] };
   const name = Object.keys(inner)[0];
+  if (name) checkCommandOptions(name, withDb);
   switch (name) {
     case "find": {
       const r = execFind(withDb, ctx);
@@ -123,7 +147,7 @@ const explain: CommandHandler = (cmd, ctx) => {
       return explainReply(withDb, { ns: r.ns, plan: r.plan, nReturned: r.out.length });
     }
     default:
-      throw new CommandError(ErrorCode.IllegalOperation, `explain of '${name}' is not supported by the embedded engine`);
+      throw notSupported(`explain of '${name}'`);
   }
 };
 

@@ -66,6 +66,8 @@ interface OpenCursor {
   docs: Doc[];
   pos: number;
   lastUsed: number;
+  /** Opened with noCursorTimeout: never expired for idleness. */
+  noTimeout?: boolean;
 }
 
 /** MongoDB closes cursors idle for 10 minutes (cursorTimeoutMillis). */
@@ -96,8 +98,8 @@ export class CursorStore {
   }
 
   /** Builds the `cursor` reply of find/aggregate, keeping a cursor open if documents remain. */
-  first(ns: string, docs: Doc[], batchSize: number | undefined, singleBatch: boolean): Doc {
-    const c: OpenCursor = { ns, docs, pos: 0, lastUsed: Date.now() };
+  first(ns: string, docs: Doc[], batchSize: number | undefined, singleBatch: boolean, noTimeout = false): Doc {
+    const c: OpenCursor = { ns, docs, pos: 0, lastUsed: Date.now(), noTimeout };
     const firstBatch = this.take(c, batchSize ?? 101);
     let id = Long.ZERO;
     if (!singleBatch && c.pos < c.docs.length) {
@@ -136,7 +138,7 @@ export class CursorStore {
   expireIdle(now = Date.now(), idleMs = CURSOR_IDLE_MS): number {
     let n = 0;
     for (const [id, c] of this.open) {
-      if (now - c.lastUsed > idleMs) {
+      if (!c.noTimeout && now - c.lastUsed > idleMs) {
         this.open.delete(id);
         n++;
       }

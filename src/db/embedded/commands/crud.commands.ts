@@ -14,9 +14,48 @@ import {
   type CommandContext,
   type CommandHandler,
 } from "./context.js";
+import type { Collation } from "../storage/mingo-context.js";
+import { checkCollatedFilter, checkCollatedPipeline, parseCollation, parseLet } from "./collation.js";
 import { CommandError, ErrorCode, asCommandError } from "./errors.js";
-import { projectDocs, runQuery } from "./query-exec.js";
-import { applyUpdate, changed, upsertSeed } from "./update-apply.js";
+import { notSupported } from "./options.js";
+import { isOperatorUpdate, projectDocs, runQuery } from "./query-exec.js";
+import { applyUpdate, changed, checkIdForStorage, upsertSeed } from "./update-apply.js";
+import { validateDoc } from "./validation.js";
+
+/**
+ * A hint only picks a plan, and every plan here returns the same documents, so a hint naming an
+ * existing index is honoured by accepting it. A sparse or partial index would return fewer documents
+ * than a scan: that is refused rather than quietly answered differently.
+ */
+export function checkHint(coll: Collection | undefined, raw: unknown): void {
+  if (raw === undefined || raw === null) return;
+  const hint = plain(raw);
+  if (typeof hint === "string" && hint === "$natural") return;
+  if (isPlainObject(hint) && Object.keys(hint).length === 1 && "$natural" in hint) return;
+  if (typeof hint !== "string" && !isPlainObject(hint)) throw new CommandError(ErrorCode.FailedToParse, "hint must be a string or an object");
+  if (!coll) return;
+  const ix = [...coll.indexes.values()].find((i) => (typeof hint === "string" ? i.name === hint : JSON.stringify(i.spec.key) === JSON.stringify(hint)));
+  if (!ix) throw new CommandError(ErrorCode.BadValue, "error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index");
+  if (ix.spec.sparse || ix.spec.partialFilterExpression) throw notSupported(`a hint of the sparse or partial index '${ix.name}'`);
+}
+
+function checkCollatedProjection(projection: Doc | undefined, collation: Collation | null): void {
+  if (collation && projection && JSON.stringify(projection).includes("$elemMatch")) throw notSupported("$elemMatch projection with a non-simple collation");
+}
+
+// Update operators that compare strings (or match array elements) without the collation.
+const UNCOLLATED_MODIFIERS = ["$pull", "$pullAll", "$addToSet", "$min", "$max"];
+
+function checkCollatedUpdate(u: unknown, arrayFilters: Doc[] | undefined, collation: Collation | null): void {
+  if (!collation) return;
+  if (Array.isArray(u)) return checkCollatedPipeline(plain<Doc[]>(u), collation);
+  if (!isOperatorUpdate(u)) return;
+  for (const op of UNCOLLATED_MODIFIERS) if (u[op] !== undefined) throw notSupported(`${op} with a non-simple collation`);
+  if (arrayFilters) throw notSupported("arrayFilters with a non-simple collation");
+  for (const fields of Object.values(u)) {
+    if (isPlainObject(fields) && Object.keys(fields).some((k) => k === "$" || k.includes(".$"))) throw notSupported("the positional $ operator with a non-simple collation");
+  }
+}
 
 function arrayField(cmd: Doc, field: string): unknown[] {
   const v = cmd[field];
@@ -29,6 +68,7 @@ function storedFromWire(raw: unknown): StoredDoc {
   if (!isPlainObject(raw)) throw new CommandError(ErrorCode.TypeMismatch, "document must be an object");
   const hints: Hints = {};
   const view = withId(fromWire(raw, hints) as Doc);
+  checkIdForStorage(view["_id"]);
   return { view, hints: Object.keys(hints).length ? hints : null };
 }
 
@@ -45,12 +85,14 @@ const insert: CommandHandler = (cmd, ctx) => {
   const docs = arrayField(cmd, "documents");
   const ordered = optBool(cmd, "ordered", true);
   const coll = writeCollection(ctx, db, name);
+  const bypass = optBool(cmd, "bypassDocumentValidation", false);
   const writeErrors: Doc[] = [];
   let n = 0;
   for (let i = 0; i < docs.length; i++) {
     try {
       const doc = storedFromWire(docs[i]);
       assertDocSize(doc);
+      validateDoc(coll, doc, null, bypass);
       coll.insert(doc);
       ctx.ops.push({ op: "put", db, coll: name, doc });
       n++;
@@ -73,16 +115,22 @@ export function execFind(cmd: Doc, ctx: CommandContext) {
     limit = -limit;
     singleBatch = true;
   }
+  const collation = parseCollation(cmd["collation"]);
+  const variables = parseLet(cmd["let"]);
+  checkCollatedFilter(filter, collation);
+  checkCollatedProjection(optDoc(cmd, "projection"), collation);
+  checkHint(ctx.catalog.get(db, name), cmd["hint"]);
   const result = runQuery(
     ctx.catalog.get(db, name),
     filter,
-    { sort: optDoc(cmd, "sort"), skip: optNumber(cmd, "skip"), limit: limit || undefined },
+    { sort: optDoc(cmd, "sort"), skip: optNumber(cmd, "skip"), limit: limit || undefined, collation, variables },
     ctx.stats,
   );
   const projected = projectDocs(
     result.docs.map((d) => d.view),
     filter,
     optDoc(cmd, "projection"),
+    { collation, variables },
   );
   const out = projected.map((v, i) => outDoc({ view: v, hints: result.docs[i]!.hints }));
   return { db, name, out, plan: result.plan, singleBatch };
@@ -90,7 +138,8 @@ export function execFind(cmd: Doc, ctx: CommandContext) {
 
 const find: CommandHandler = (cmd, ctx) => {
   const { db, name, out, singleBatch } = execFind(cmd, ctx);
-  return ctx.cursors.first(`${db}.${name}`, out, optNumber(cmd, "batchSize"), singleBatch);
+  // noCursorTimeout: the cursor is exempt from the 10-minute idle expiry, as in MongoDB.
+  return ctx.cursors.first(`${db}.${name}`, out, optNumber(cmd, "batchSize"), singleBatch, optBool(cmd, "noCursorTimeout", false));
 };
 
 const getMore: CommandHandler = (cmd, ctx) => {
@@ -107,6 +156,9 @@ interface UpdateStatement {
   upsert: boolean;
   multi: boolean;
   arrayFilters?: Doc[];
+  collation: Collation | null;
+  hint: unknown;
+  variables?: Doc;
 }
 
 function parseUpdateStatement(raw: unknown): UpdateStatement {
@@ -123,23 +175,37 @@ function parseUpdateStatement(raw: unknown): UpdateStatement {
     upsert: Boolean(plain(raw["upsert"])),
     multi,
     arrayFilters: raw["arrayFilters"] ? plain<Doc[]>(raw["arrayFilters"]) : undefined,
+    collation: parseCollation(raw["collation"]),
+    hint: raw["hint"],
   };
 }
 
 /** Inserts an upserted document built from the filter's equality fields and the update. */
-function upsertInsert(ctx: CommandContext, coll: Collection, st: { q: Doc; u: unknown; arrayFilters?: Doc[] }): StoredDoc {
-  const doc = applyUpdate({ view: upsertSeed(st.q), hints: null }, st.u, st.q, st.arrayFilters, true);
+interface WriteSpec {
+  q: Doc;
+  u: unknown;
+  arrayFilters?: Doc[];
+  variables?: Doc;
+  collation?: Collation | null;
+  /** bypassDocumentValidation */
+  bypass?: boolean;
+}
+
+function upsertInsert(ctx: CommandContext, coll: Collection, st: WriteSpec): StoredDoc {
+  const doc = applyUpdate({ view: upsertSeed(st.q), hints: null }, st.u, st.q, st.arrayFilters, true, { variables: st.variables, collation: st.collation });
   assertDocSize(doc);
+  validateDoc(coll, doc, null, st.bypass ?? false);
   coll.insert(doc);
   ctx.ops.push({ op: "put", db: coll.db, coll: coll.name, doc });
   return doc;
 }
 
 /** Applies an update to a stored document; returns the new one, or null when nothing changed. */
-function updateExisting(ctx: CommandContext, coll: Collection, old: StoredDoc, st: { q: Doc; u: unknown; arrayFilters?: Doc[] }): StoredDoc | null {
-  const next = applyUpdate(old, st.u, st.q, st.arrayFilters, false);
+function updateExisting(ctx: CommandContext, coll: Collection, old: StoredDoc, st: WriteSpec): StoredDoc | null {
+  const next = applyUpdate(old, st.u, st.q, st.arrayFilters, false, { variables: st.variables, collation: st.collation });
   if (!changed(old, next)) return null;
   assertDocSize(next);
+  validateDoc(coll, next, old, st.bypass ?? false);
   coll.replace(next);
   ctx.ops.push({ op: "put", db: coll.db, coll: coll.name, doc: next });
   return next;
@@ -150,15 +216,20 @@ const update: CommandHandler = (cmd, ctx) => {
   const name = collOf(cmd, "update");
   const statements = arrayField(cmd, "updates");
   const ordered = optBool(cmd, "ordered", true);
+  const variables = parseLet(cmd["let"]);
+  const bypass = optBool(cmd, "bypassDocumentValidation", false);
   const writeErrors: Doc[] = [];
   const upserted: Doc[] = [];
   let n = 0;
   let nModified = 0;
   for (let i = 0; i < statements.length; i++) {
     try {
-      const st = parseUpdateStatement(statements[i]);
+      const st = { ...parseUpdateStatement(statements[i]), variables, bypass };
       const existing = ctx.catalog.get(db, name);
-      const { docs } = runQuery(existing, st.q, { limit: st.multi ? undefined : 1 }, ctx.stats);
+      checkCollatedFilter(st.q, st.collation);
+      checkCollatedUpdate(st.u, st.arrayFilters, st.collation);
+      checkHint(existing, st.hint);
+      const { docs } = runQuery(existing, st.q, { limit: st.multi ? undefined : 1, collation: st.collation, variables }, ctx.stats);
       if (docs.length === 0) {
         if (st.upsert) {
           const doc = upsertInsert(ctx, writeCollection(ctx, db, name), st);
@@ -188,6 +259,7 @@ const del: CommandHandler = (cmd, ctx) => {
   const name = collOf(cmd, "delete");
   const statements = arrayField(cmd, "deletes");
   const ordered = optBool(cmd, "ordered", true);
+  const variables = parseLet(cmd["let"]);
   const writeErrors: Doc[] = [];
   let n = 0;
   for (let i = 0; i < statements.length; i++) {
@@ -197,7 +269,10 @@ const del: CommandHandler = (cmd, ctx) => {
       const q = plain<Doc>(raw["q"] ?? {});
       const limit = plain<number>(raw["limit"] ?? 0);
       const coll = ctx.catalog.get(db, name);
-      const { docs } = runQuery(coll, q, { limit: limit === 1 ? 1 : undefined }, ctx.stats);
+      const collation = parseCollation(raw["collation"]);
+      checkCollatedFilter(q, collation);
+      checkHint(coll, raw["hint"]);
+      const { docs } = runQuery(coll, q, { limit: limit === 1 ? 1 : undefined, collation, variables }, ctx.stats);
       for (const d of docs) {
         coll!.delete(d.view["_id"]);
         ctx.ops.push({ op: "delete", db, coll: name, id: d.view["_id"] });
@@ -225,12 +300,18 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   if (remove && rawUpdate !== undefined) throw new CommandError(ErrorCode.FailedToParse, "Cannot specify both an update and remove=true");
   if (!remove && rawUpdate === undefined) throw new CommandError(ErrorCode.FailedToParse, "Either an update or remove=true must be specified");
   if (remove && upsert) throw new CommandError(ErrorCode.FailedToParse, "Cannot specify both upsert=true and remove=true");
+  const collation = parseCollation(cmd["collation"]);
+  const variables = parseLet(cmd["let"]);
+  checkCollatedFilter(q, collation);
+  checkCollatedProjection(fields, collation);
+  if (!remove) checkCollatedUpdate(rawUpdate, arrayFilters, collation);
 
   const coll = ctx.catalog.get(db, name);
-  const [old] = runQuery(coll, q, { sort, limit: 1 }, ctx.stats).docs;
+  checkHint(coll, cmd["hint"]);
+  const [old] = runQuery(coll, q, { sort, limit: 1, collation, variables }, ctx.stats).docs;
   const project = (d: StoredDoc | null): Doc | null => {
     if (!d) return null;
-    const [view] = projectDocs([d.view], q, fields);
+    const [view] = projectDocs([d.view], q, fields, { collation, variables });
     return outDoc({ view: view!, hints: d.hints });
   };
   if (remove) {
@@ -242,14 +323,14 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   }
   if (!old) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = upsertInsert(ctx, writeCollection(ctx, db, name), { q, u: rawUpdate, arrayFilters });
+    const doc = upsertInsert(ctx, writeCollection(ctx, db, name), { q, u: rawUpdate, arrayFilters, variables, collation, bypass: optBool(cmd, "bypassDocumentValidation", false) });
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: outDoc(doc)["_id"] },
       value: returnNew ? project(doc) : null,
       ok: 1,
     };
   }
-  const next = updateExisting(ctx, coll!, old, { q, u: rawUpdate, arrayFilters }) ?? old;
+  const next = updateExisting(ctx, coll!, old, { q, u: rawUpdate, arrayFilters, variables, collation, bypass: optBool(cmd, "bypassDocumentValidation", false) }) ?? old;
   return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? next : old), ok: 1 };
 };
 
@@ -259,7 +340,11 @@ export function execCount(cmd: Doc, ctx: CommandContext) {
   const name = collOf(cmd, "count");
   const skip = optNumber(cmd, "skip") ?? 0;
   const limit = Math.abs(optNumber(cmd, "limit") ?? 0);
-  const result = runQuery(ctx.catalog.get(db, name), optDoc(cmd, "query") ?? {}, {}, ctx.stats);
+  const query = optDoc(cmd, "query") ?? {};
+  const collation = parseCollation(cmd["collation"]);
+  checkCollatedFilter(query, collation);
+  checkHint(ctx.catalog.get(db, name), cmd["hint"]);
+  const result = runQuery(ctx.catalog.get(db, name), query, { collation }, ctx.stats);
   let n = Math.max(0, result.docs.length - skip);
   if (limit) n = Math.min(n, limit);
   return { n, plan: result.plan };
@@ -273,13 +358,24 @@ export function execDistinct(cmd: Doc, ctx: CommandContext) {
   const name = collOf(cmd, "distinct");
   const key = cmd["key"];
   if (typeof key !== "string") throw new CommandError(ErrorCode.TypeMismatch, "'key' must be a string");
-  const result = runQuery(ctx.catalog.get(db, name), optDoc(cmd, "query") ?? {}, {}, ctx.stats);
+  const query = optDoc(cmd, "query") ?? {};
+  const collation = parseCollation(cmd["collation"]);
+  checkCollatedFilter(query, collation);
+  const result = runQuery(ctx.catalog.get(db, name), query, { collation }, ctx.stats);
   const seen = new Set<string>();
   const values: unknown[] = [];
+  // Under a collation, strings it deems equal are one value (the first one met is returned).
+  const strings: string[] = [];
   for (const d of result.docs) {
     const wire = outDoc(d);
     for (const v of indexValues(wire, key).values) {
       if (v === undefined) continue;
+      if (collation && typeof v === "string") {
+        if (strings.some((s) => collation.compare(s, v) === 0)) continue;
+        strings.push(v);
+        values.push(v);
+        continue;
+      }
       const k = canonicalKey(fromWire(v));
       if (seen.has(k)) continue;
       seen.add(k);

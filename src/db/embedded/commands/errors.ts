@@ -23,6 +23,12 @@ export const ErrorCode = {
   BSONObjectTooLarge: { code: 10334, codeName: "BSONObjectTooLarge" },
   InternalError: { code: 1, codeName: "InternalError" },
   MissingDb: { code: 40414, codeName: "Location40414" },
+  UnknownField: { code: 40415, codeName: "Location40415" },
+  CommandNotSupported: { code: 115, codeName: "CommandNotSupported" },
+  NotImplemented: { code: 238, codeName: "NotImplemented" },
+  DollarPrefixedFieldName: { code: 52, codeName: "DollarPrefixedFieldName" },
+  DocumentValidationFailure: { code: 121, codeName: "DocumentValidationFailure" },
+  QueryFeatureNotAllowed: { code: 224, codeName: "QueryFeatureNotAllowed" },
 } as const;
 
 export type ErrorKind = (typeof ErrorCode)[keyof typeof ErrorCode];

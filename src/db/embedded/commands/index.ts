@@ -4,6 +4,7 @@ import { aggregateCommands } from "./aggregate.commands.js";
 import type { CommandContext, CommandHandler } from "./context.js";
 import { crudCommands } from "./crud.commands.js";
 import { CommandError, ErrorCode, asCommandError } from "./errors.js";
+import { checkCommandOptions } from "./options.js";
 
 export { CursorStore, type CommandContext } from "./context.js";
 export { CommandError, ErrorCode } from "./errors.js";
@@ -28,6 +29,7 @@ export function runCommand(cmd: Doc, ctx: CommandContext): Doc {
     }
     const handler = Object.prototype.hasOwnProperty.call(HANDLERS, name) ? HANDLERS[name] : undefined;
     if (!handler) throw new CommandError(ErrorCode.CommandNotFound, `no such command: '${name}'`);
+    checkCommandOptions(name, cmd);
     return handler(cmd, ctx);
   } catch (err) {
     return asCommandError(err).toReply();

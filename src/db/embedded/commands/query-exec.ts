@@ -1,6 +1,6 @@
 import { compareBson, typeRank } from "../storage/bson-order.js";
 import { indexValues } from "../storage/index-store.js";
-import { compileQuery } from "../storage/mingo-context.js";
+import { compileQuery, type Collation, type EvalOptions } from "../storage/mingo-context.js";
 import type { Collection, EngineStats, PlanInfo, StoredDoc } from "../storage/collection.js";
 import { cloneView, isPlainObject, type Doc } from "../storage/values.js";
 
@@ -8,6 +8,10 @@ export interface QueryOptions {
   sort?: Doc;
   skip?: number;
   limit?: number;
+  /** A non-simple collation: strings match and sort under it, and no index is used (all are simple). */
+  collation?: Collation | null;
+  /** `let` variables the filter's $expr may read as $$name. */
+  variables?: Doc;
 }
 
 export interface QueryResult {
@@ -23,25 +27,34 @@ function cleanSort(sort: Doc | undefined): Doc | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+type Compare = (a: unknown, b: unknown) => number;
+
+/** BSON order, with strings compared under the collation when there is one. */
+function comparerFor(collation: Collation | null | undefined): Compare {
+  if (!collation) return compareBson;
+  return (a, b) => (typeof a === "string" && typeof b === "string" ? collation.compare(a, b) : compareBson(a, b));
+}
+
 // An array sorts by its smallest element ascending and its largest descending, as in MongoDB.
-function sortValue(view: Doc, path: string, dir: number): unknown {
+function sortValue(view: Doc, path: string, dir: number, compare: Compare = compareBson): unknown {
   const { values } = indexValues(view, path);
   let best = values[0] ?? null;
-  for (const v of values) if (compareBson(v ?? null, best) * dir < 0) best = v ?? null;
+  for (const v of values) if (compare(v ?? null, best) * dir < 0) best = v ?? null;
   return best;
 }
 
 /** Sorts stored documents by a MongoDB sort spec in BSON comparison order (stable). */
-export function sortDocs(docs: StoredDoc[], sort: Doc | undefined): StoredDoc[] {
+export function sortDocs(docs: StoredDoc[], sort: Doc | undefined, collation?: Collation | null): StoredDoc[] {
+  const compare = comparerFor(collation);
   const spec = cleanSort(sort);
   if (!spec || docs.length < 2) return docs;
   const keys = Object.entries(spec)
     .filter(([, d]) => typeof d === "number")
     .map(([path, d]) => ({ path, dir: (d as number) < 0 ? -1 : 1 }));
-  const rows = docs.map((doc) => ({ doc, vals: keys.map((k) => sortValue(doc.view, k.path, k.dir)) }));
+  const rows = docs.map((doc) => ({ doc, vals: keys.map((k) => sortValue(doc.view, k.path, k.dir, compare)) }));
   rows.sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {
-      const c = compareBson(a.vals[i], b.vals[i]);
+      const c = compare(a.vals[i], b.vals[i]);
       if (c) return c * keys[i]!.dir;
     }
     return 0;
@@ -77,7 +90,8 @@ export function compileFilter(filter: Doc): Matcher {
 
 /** Finds matching documents, using an index when the filter allows, and records the plan. */
 export function runQuery(coll: Collection | undefined, filter: Doc, opts: QueryOptions, stats: EngineStats): QueryResult {
-  const query = compileFilter(filter);
+  const evalOpts = { collation: opts.collation, variables: opts.variables };
+  const query = opts.collation || opts.variables ? compileQuery(filter, evalOpts) : compileFilter(filter);
   if (!coll) {
     const plan: PlanInfo = { stage: "COLLSCAN", docsExamined: 0 };
     stats.lastPlan = plan;
@@ -85,7 +99,10 @@ export function runQuery(coll: Collection | undefined, filter: Doc, opts: QueryO
   }
   const sort = cleanSort(opts.sort);
   const sortKeys = sort ? Object.entries(sort).filter((e): e is [string, number] => typeof e[1] === "number") : undefined;
-  const { docs: candidates, plan: chosen, sorted } = coll.candidates(filter, sortKeys);
+  // Every index compares raw values (no index has a collation), so a collated query scans.
+  const { docs: candidates, plan: chosen, sorted } = opts.collation
+    ? { docs: coll.docs.values(), plan: { stage: "COLLSCAN" as const }, sorted: !sortKeys || sortKeys.length === 0 }
+    : coll.candidates(filter, sortKeys);
   const skip = opts.skip ?? 0;
   // When the scan is already in sort order, it can stop as soon as enough matches are found.
   const stopAt = (!sort || sorted) && opts.limit ? skip + opts.limit : Infinity;
@@ -103,7 +120,7 @@ export function runQuery(coll: Collection | undefined, filter: Doc, opts: QueryO
   if (plan.stage === "COLLSCAN") stats.collScans++;
   else stats.indexScans++;
   stats.lastPlan = plan;
-  let out = sorted ? matched : sortDocs(matched, sort);
+  let out = sorted ? matched : sortDocs(matched, sort, opts.collation);
   if (skip) out = out.slice(skip);
   if (opts.limit) out = out.slice(0, opts.limit);
   return { docs: out, plan };
@@ -145,7 +162,7 @@ function isSliceOnly(v: unknown): boolean {
 }
 
 /** Applies a find projection (inclusion, exclusion, $slice, $elemMatch, positional). */
-export function projectDocs(views: Doc[], filter: Doc, projection: Doc | undefined): Doc[] {
+export function projectDocs(views: Doc[], filter: Doc, projection: Doc | undefined, evalOpts: EvalOptions = {}): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return views;
   const normalized: Doc = {};
   const slices: Array<[string, unknown]> = [];
@@ -159,14 +176,14 @@ export function projectDocs(views: Doc[], filter: Doc, projection: Doc | undefin
     const rest: Doc = {};
     for (const [k, v] of Object.entries(normalized)) if (!isSliceOnly(v)) rest[k] = v;
     return views.map((view) => {
-      const base = Object.keys(rest).length ? (compileQuery({}).find([view], rest).all()[0] as Doc) : cloneView(view);
+      const base = Object.keys(rest).length ? (compileQuery({}, evalOpts).find([view], rest).all()[0] as Doc) : cloneView(view);
       for (const [path, spec] of slices) applySlice(base, path, spec);
       return base;
     });
   }
   // Positional projection needs the filter that selected the array element.
   const usesPositional = Object.keys(normalized).some((k) => k.endsWith(".$"));
-  const projected = compileQuery(usesPositional ? filter : {}).find(views, normalized).all() as Doc[];
+  const projected = compileQuery(usesPositional ? filter : {}, evalOpts).find(views, normalized).all() as Doc[];
   return projected.map((p, i) => reorderLike(p, views[i]) as Doc);
 }
 

@@ -2,8 +2,8 @@ import { Timestamp } from "bson";
 import { updateOne } from "mingo/updater";
 import { canonicalKey } from "../storage/bson-order.js";
 import { withId, type StoredDoc } from "../storage/collection.js";
-import { mingoOptions } from "../storage/mingo-context.js";
-import { carryHints, cloneView, fromWire, getPath, isPlainObject, serializeBson, toWire, type Doc, type Hints } from "../storage/values.js";
+import { compilePipeline, mingoOptions, type EvalOptions } from "../storage/mingo-context.js";
+import { bsonType, carryHints, cloneView, fromWire, getPath, isPlainObject, serializeBson, toWire, type Doc, type Hints } from "../storage/values.js";
 import { CommandError, ErrorCode, asCommandError } from "./errors.js";
 import { isOperatorUpdate } from "./query-exec.js";
 
@@ -71,20 +71,79 @@ function checkOperatorUpdate(spec: Doc, oldId: unknown, insert: boolean): void {
   }
 }
 
-// MongoDB widens int32 arithmetic that overflows to int64 rather than to double.
-function widenOverflow(spec: Doc, before: Doc, after: Doc, beforeHints: Hints | null, hints: Hints): void {
+type NumType = "int" | "long" | "double" | "decimal";
+const NUM_RANK: Record<NumType, number> = { int: 0, long: 1, double: 2, decimal: 3 };
+
+/** The BSON number type of a view value given its hint; null for a non-number. */
+function numTypeOf(v: unknown, hint: string | undefined): NumType | null {
+  if (typeof v !== "number") return bsonType(v) === "Long" ? "long" : null;
+  if (hint === "long") return "long";
+  if (hint === "double") return "double";
+  if (hint?.startsWith("decimal:")) return "decimal";
+  return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0) ? "int" : "double";
+}
+
+/**
+ * $inc and $mul give the result the wider of the two operand types, as the server does: int32 with a
+ * double is a double even when the result is whole (3 * 1.5 = 4.5, 2 * 1.5 = 3.0); int32 arithmetic
+ * that overflows becomes int64; a missing field takes the operand's type.
+ */
+function promoteArithmetic(spec: Doc, specHints: Hints, before: Doc, after: Doc, beforeHints: Hints | null, hints: Hints): void {
   for (const op of ["$inc", "$mul"]) {
     const fields = spec[op];
     if (!isPlainObject(fields)) continue;
-    for (const path of Object.keys(fields)) {
-      const was = getPath(before, path);
+    for (const [path, operand] of Object.entries(fields)) {
+      // Positional paths name no single stored path; their hints stay as mingo left them.
+      if (path.split(".").some((p) => p.startsWith("$"))) continue;
       const now = getPath(after, path);
-      const wasInt = typeof was === "number" && Number.isInteger(was) && !beforeHints?.[path] && Math.abs(was) <= 2147483648;
-      if (wasInt && typeof now === "number" && Number.isSafeInteger(now) && (now > 2147483647 || now < -2147483648)) {
-        hints[path] ??= "long";
-      }
+      if (typeof now !== "number") continue;
+      const opType = numTypeOf(operand, specHints[`${op}.${path}`]);
+      if (!opType) continue;
+      const was = getPath(before, path);
+      const wasType = was === undefined ? "int" : numTypeOf(was, beforeHints?.[path]);
+      if (!wasType) continue;
+      let type: NumType = NUM_RANK[opType] > NUM_RANK[wasType] ? opType : wasType;
+      if (type === "int" && (!Number.isInteger(now) || now > 2147483647 || now < -2147483648)) type = "long";
+      if (type === "long" && !Number.isSafeInteger(now)) type = "double";
+      if (type === "int") delete hints[path];
+      else if (type === "decimal") hints[path] = `decimal:${String(now)}`;
+      else hints[path] = type;
     }
   }
+}
+
+/** Refuses an _id holding a $-prefixed field, as MongoDB 5.0+ does (it could not be queried by value). */
+export function checkIdForStorage(id: unknown): void {
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!isPlainObject(v)) return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k.startsWith("$")) throw new CommandError(ErrorCode.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${k} is not valid for storage.`);
+      walk(x);
+    }
+  };
+  walk(id);
+}
+
+// The stages an update pipeline may hold (MongoDB's list).
+const UPDATE_PIPELINE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"]);
+
+/**
+ * Runs an update pipeline on a copy of the document. The pipeline's output is the new document (so
+ * $replaceWith/$setField may create $-prefixed or dotted top-level fields); an output without _id
+ * keeps the original _id, as MongoDB does.
+ */
+function runUpdatePipeline(view: Doc, rawPipeline: unknown[], evalOpts: EvalOptions): Doc {
+  const stages = fromWire(rawPipeline) as Doc[];
+  for (const stage of stages) {
+    const op = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+    if (!op || Object.keys(stage).length !== 1) throw new CommandError(ErrorCode.FailedToParse, "A pipeline stage specification object must contain exactly one field.");
+    if (!UPDATE_PIPELINE_STAGES.has(op)) throw new CommandError(ErrorCode.InvalidOptions, `${op} is not allowed to be used within an update`);
+  }
+  const [out] = compilePipeline(stages, {}, evalOpts).run([cloneView(view)]) as unknown[];
+  if (!isPlainObject(out)) throw new CommandError(ErrorCode.BadValue, "the update pipeline must produce a document");
+  if (!("_id" in out) && view["_id"] !== undefined) return { _id: view["_id"], ...out };
+  return out;
 }
 
 let timestampIncrement = 0;
@@ -117,15 +176,20 @@ function stripOperatorPrefix(h: Hints): Hints {
  * Applies an update (operators, pipeline or replacement, given in wire types) to a base document.
  * `insert` marks an upsert's insert, where $setOnInsert applies. Throws CommandError on bad updates.
  */
-export function applyUpdate(base: StoredDoc, rawUpdate: unknown, filter: Doc, arrayFilters: Doc[] | undefined, insert: boolean): StoredDoc {
+export function applyUpdate(
+  base: StoredDoc,
+  rawUpdate: unknown,
+  filter: Doc,
+  arrayFilters: Doc[] | undefined,
+  insert: boolean,
+  evalOpts: EvalOptions = {},
+): StoredDoc {
   const oldId = base.view["_id"];
   let view: Doc;
   let hints: Hints | null;
   try {
     if (Array.isArray(rawUpdate)) {
-      const docs = [cloneView(base.view)];
-      updateOne(docs, {}, fromWire(rawUpdate) as never, {}, mingoOptions());
-      view = docs[0]!;
+      view = runUpdatePipeline(base.view, rawUpdate, evalOpts);
       hints = carryHints(view, base.hints);
     } else if (isOperatorUpdate(rawUpdate)) {
       const specHints: Hints = {};
@@ -137,11 +201,12 @@ export function applyUpdate(base: StoredDoc, rawUpdate: unknown, filter: Doc, ar
       if (insert && isPlainObject(onInsert)) mod["$set"] = { ...(isPlainObject(mod["$set"]) ? mod["$set"] : {}), ...onInsert };
       const docs = [cloneView(base.view)];
       if (Object.keys(mod).length > 0) {
-        updateOne(docs, insert ? {} : filter, mod as never, { arrayFilters: arrayFilters as never }, mingoOptions());
+        // The filter (evaluated with the same collation and variables) locates positional $ elements.
+        updateOne(docs, insert ? {} : filter, mod as never, { arrayFilters: arrayFilters as never }, mingoOptions({}, evalOpts));
       }
       view = docs[0]!;
       const extra = stripOperatorPrefix(specHints);
-      widenOverflow(spec, base.view, view, base.hints, extra);
+      promoteArithmetic(spec, specHints, base.view, view, base.hints, extra);
       hints = carryHints(view, base.hints, extra);
     } else if (isPlainObject(rawUpdate)) {
       for (const k of Object.keys(rawUpdate)) {
@@ -150,7 +215,8 @@ export function applyUpdate(base: StoredDoc, rawUpdate: unknown, filter: Doc, ar
       const h: Hints = {};
       const repl = fromWire(rawUpdate, h) as Doc;
       const { _id: replId, ...rest } = repl;
-      view = { _id: replId ?? oldId, ...rest };
+      // An explicit _id (null included: an upsert stores null) wins; an absent one keeps the old _id.
+      view = { _id: "_id" in repl ? replId : oldId, ...rest };
       if (view["_id"] === undefined) delete view["_id"];
       hints = Object.keys(h).length ? h : null;
     } else {
@@ -162,6 +228,7 @@ export function applyUpdate(base: StoredDoc, rawUpdate: unknown, filter: Doc, ar
   if (oldId !== undefined && canonicalKey(view["_id"]) !== canonicalKey(oldId)) {
     throw new CommandError(ErrorCode.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
   }
+  checkIdForStorage(view["_id"]);
   if (view["_id"] === undefined) view = withId(view);
   else if (Object.keys(view)[0] !== "_id") {
     const { _id, ...rest } = view;

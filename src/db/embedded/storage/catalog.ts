@@ -14,7 +14,9 @@ export type Op =
   | { op: "dropIndex"; db: string; coll: string; name: string }
   | { op: "put"; db: string; coll: string; doc: StoredDoc }
   | { op: "delete"; db: string; coll: string; id: unknown }
-  | { op: "rename"; db: string; coll: string; toDb: string; toColl: string };
+  | { op: "rename"; db: string; coll: string; toDb: string; toColl: string }
+  /** collMod: options (validator, validationLevel, validationAction) replaced on an existing collection. */
+  | { op: "collMod"; db: string; coll: string; options: Doc };
 
 /** All databases and collections held by the engine. */
 export class Catalog {
@@ -57,6 +59,11 @@ export class Catalog {
       case "rename":
         this.rename(op.db, op.coll, op.toDb, op.toColl);
         return;
+      case "collMod": {
+        const c = this.get(op.db, op.coll);
+        if (c) Object.assign(c.options, op.options);
+        return;
+      }
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);
