@@ -99,6 +99,8 @@ export interface RunningServer {
   readonly sandbox: Sandbox;
   readonly reconciler: Reconciler;
   readonly tracker: StatusTracker;
+  /** Mints and verifies session tokens (tests rotate its keys). */
+  readonly sessions: SessionTokenService;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
   close(): Promise<void>;
@@ -259,6 +261,13 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   await apollo.start();
 
   app.use(accessLog(logger.child({ component: "http" })));
+  // CORS for browser pages of the tenants' allowed origins (session tokens); preflights end here,
+  // before GraphiQL's routes would answer OPTIONS themselves.
+  app.use("/graphql", (req, res, next) => {
+    handleCors(req, res, { publicUrl: () => config.publicUrl, isListed: isListedOrigin }).then((handled) => {
+      if (!handled) next();
+    }, next);
+  });
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -316,12 +325,6 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     }
   });
 
-  // CORS for browser pages of the tenants' allowed origins (session tokens); preflights end here.
-  app.use("/graphql", (req, res, next) => {
-    handleCors(req, res, { publicUrl: () => config.publicUrl, isListed: isListedOrigin }).then((handled) => {
-      if (!handled) next();
-    }, next);
-  });
   app.use(
     "/graphql",
     // Two base64 files of MAX_FILE_BYTES each fit; anything larger is refused before parsing.
@@ -373,6 +376,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sandbox,
     reconciler,
     tracker,
+    sessions,
     schema,
     async close() {
       await reconciler.stop();

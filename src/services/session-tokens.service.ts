@@ -51,7 +51,9 @@ interface KeyEntry {
   id: string;
   createdAt: number;
   publicKey: KeyObject;
-  privateKey: KeyObject;
+  /** Decrypted only when this replica signs with the key; verifying needs the public key alone. */
+  privateKey: KeyObject | null;
+  privateKeyEnc: string;
 }
 
 /** Whether `token` looks like a JWT (three base64url parts) rather than an API key. */
@@ -117,7 +119,7 @@ export class SessionTokenService {
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ttl)
       .setJti(randomBytes(12).toString("base64url"))
-      .sign(key.privateKey);
+      .sign((key.privateKey ??= createPrivateKey(this.options.cipher.decrypt(key.privateKeyEnc))));
     return { token, subject: input.subject, scopes, expiresAt: new Date((issuedAt + ttl) * 1000) };
   }
 
@@ -185,7 +187,7 @@ export class SessionTokenService {
     const privatePem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
     const publicPem = publicKey.export({ format: "pem", type: "spki" }).toString();
     const doc = await SigningKeyModel.create({ _id: id, privateKeyEnc: this.options.cipher.encrypt(privatePem), publicKeyPem: publicPem });
-    const entry: KeyEntry = { id, createdAt: doc.createdAt.getTime(), publicKey, privateKey };
+    const entry: KeyEntry = { id, createdAt: doc.createdAt.getTime(), publicKey, privateKey, privateKeyEnc: doc.privateKeyEnc };
     this.keys.set(id, entry);
     this.options.logger.info({ kid: id }, "new session-token signing key");
     return entry;
@@ -204,7 +206,8 @@ export class SessionTokenService {
             id: doc._id,
             createdAt: doc.createdAt.getTime(),
             publicKey: createPublicKey(doc.publicKeyPem),
-            privateKey: createPrivateKey(this.options.cipher.decrypt(doc.privateKeyEnc)),
+            privateKey: null,
+            privateKeyEnc: doc.privateKeyEnc,
           });
         }
       } finally {
