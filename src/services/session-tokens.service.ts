@@ -17,6 +17,8 @@ export const MAX_SUBJECT_LENGTH = 200;
 const SUBJECT_PATTERN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
 const ISSUER = "firma-gateway";
+/** Tokens already verified, so a page's repeated requests cost a map lookup, not a signature check. */
+const VERIFIED_CACHE_MAX = 10_000;
 const AUDIENCE = "firma-gateway/graphql";
 const ALGORITHM = "EdDSA";
 
@@ -45,6 +47,8 @@ export interface SessionTokenOptions {
   /** A new signing key is made once the newest is this old (default 7 days). */
   rotateAfterMs?: number;
   now?: () => number;
+  /** Remember verified tokens until they expire (default true; benchmarks turn it off to time the signature check). */
+  cacheVerified?: boolean;
 }
 
 interface KeyEntry {
@@ -91,6 +95,7 @@ export function validateSessionInput(input: { subject: string; scopes: readonly 
  */
 export class SessionTokenService {
   private readonly keys = new Map<string, KeyEntry>();
+  private readonly verified = new Map<string, SessionClaims>();
   private readonly rotateAfterMs: number;
   private readonly now: () => number;
   private lastReload = 0;
@@ -125,6 +130,21 @@ export class SessionTokenService {
 
   /** Checks signature, key id, issuer, audience and expiry; never throws. Revocation is the caller's check. */
   async verify(token: string): Promise<VerifyOutcome> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (known.expiresAt.getTime() > this.now()) return { ok: true, claims: known };
+      this.verified.delete(token);
+      return { ok: false, reason: "TOKEN_EXPIRED" };
+    }
+    const outcome = await this.verifySignature(token);
+    if (outcome.ok && this.options.cacheVerified !== false) {
+      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, outcome.claims);
+    }
+    return outcome;
+  }
+
+  private async verifySignature(token: string): Promise<VerifyOutcome> {
     let kid: string | undefined;
     try {
       const header = decodeProtectedHeader(token);
