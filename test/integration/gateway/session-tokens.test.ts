@@ -169,6 +169,24 @@ describe("session token subjects", () => {
     expect(await order(alice, "shared-key-0001")).toBe(a);
   });
 
+  it("answers NOT_FOUND for another subject's request as a video upgrade target", async () => {
+    const res = await post(PLACE_ORDER, { input: { productCode: "VIDEORIC", videoUpgrade: { requestId: aliceOrder } }, key: "bob-upgrade-0001" }, bob);
+    expect(codeOf(res.body)).toBe("NOT_FOUND");
+  });
+
+  it("refuses a subscription without FEED_READ over graphql-ws, naming the scope", async () => {
+    const readOnly = await mint("bob", ["REQUESTS_READ"]);
+    const client = wsClient(gw.url, { authorization: `Bearer ${readOnly}` });
+    try {
+      const sub = collect(client, `subscription { statusEvents { sequence } }`, {}, (d) => d);
+      const errors = await sub.failed(10_000);
+      expect(errors[0]!.extensions).toMatchObject({ code: "FORBIDDEN", missingScope: "FEED_READ" });
+      expect(errors[0]!.extensions!.http).toBeUndefined();
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it("refuses another subject's request on signatureRequestUpdated", async () => {
     const client = wsClient(gw.url, { authorization: `Bearer ${bob}` });
     try {
