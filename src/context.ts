@@ -1,15 +1,28 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import { authenticateApiKey, hashApiKey, type TenantView } from "./services/tenants.service.js";
-import { ForbiddenError, UnauthenticatedError } from "./errors/index.js";
+import { authenticateApiKey, hashApiKey, tenantSecurity, type TenantView } from "./services/tenants.service.js";
+import { looksLikeJwt, type SessionScope, type SessionTokenService } from "./services/session-tokens.service.js";
+import { ForbiddenError, UnauthenticatedError, type AppError } from "./errors/index.js";
 import { createLoaders, type Loaders } from "./loaders.js";
+
+/** The end user a session token was minted for, and what it may do. */
+export interface SessionPrincipal {
+  subject: string;
+  scopes: ReadonlySet<SessionScope>;
+  expiresAt: Date;
+}
 
 /** Built once per GraphQL request: who is calling, and the per-request helpers. */
 export interface Context {
+  /** With a session token, carries the token's subject (services then see only its requests). */
   tenant: TenantView | null;
-  /** SHA-256 of the caller's API key (rate limits are per key); null without a valid key. */
+  /** SHA-256 of the caller's API key; null without a valid key (session tokens included). */
   apiKeyHash: string | null;
+  /** Set when the caller is a session token rather than the tenant's secret API key. */
+  session: SessionPrincipal | null;
   isAdmin: boolean;
+  /** Why the credential given was refused (expired token, secret key from a browser, ...); null otherwise. */
+  authError: AppError | null;
   /** Per-request DataLoaders, scoped to the tenant (null without one). */
   loaders: Loaders | null;
   logger: Logger;
@@ -18,6 +31,14 @@ export interface Context {
 export interface ContextDeps {
   adminToken: string | null;
   logger: Logger;
+  /** Verifies session tokens; without it only API keys are accepted. */
+  sessions?: SessionTokenService;
+}
+
+/** Where a request comes from, as far as the browser told us. */
+export interface RequestOrigin {
+  /** The `Origin` of a cross-origin browser request; null for servers and same-origin pages. */
+  crossOrigin: string | null;
 }
 
 /** Extracts the bearer token from an Authorization header value; null when absent or malformed. */
@@ -33,35 +54,98 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Resolves the caller from the Authorization header. An unknown key is not an error here: fields that need a tenant raise UNAUTHENTICATED. */
-export async function buildContext(authorization: string | undefined, deps: ContextDeps): Promise<Context> {
-  const token = bearerToken(authorization);
-  const isAdmin = token !== null && deps.adminToken !== null && sameSecret(token, deps.adminToken);
-  const tenant = token !== null && !isAdmin ? await authenticateApiKey(token) : null;
+const SECRET_FROM_BROWSER =
+  "secret API keys are for servers and are refused on cross-origin browser requests: have your backend mint a session token (createSessionToken) for the page";
+
+/**
+ * The rate-limit principal of a caller: its API key, or a session token's subject within its
+ * tenant; null for anonymous callers (refused by authentication anyway).
+ */
+export function principalKey(ctx: Pick<Context, "tenant" | "apiKeyHash" | "session">): string | null {
+  if (ctx.session !== null && ctx.tenant !== null) {
+    return `session:${ctx.tenant.id}:${createHash("sha256").update(ctx.session.subject).digest("base64url").slice(0, 22)}`;
+  }
+  return ctx.apiKeyHash === null ? null : `key:${ctx.apiKeyHash}`;
+}
+
+function anonymous(deps: ContextDeps, authError: AppError | null, isAdmin = false): Context {
+  return { tenant: null, apiKeyHash: null, session: null, isAdmin, authError, loaders: null, logger: deps.logger };
+}
+
+async function sessionContext(token: string, deps: ContextDeps, origin: RequestOrigin): Promise<Context> {
+  if (deps.sessions === undefined) return anonymous(deps, new UnauthenticatedError("session tokens are not accepted here", { reason: "TOKEN_INVALID" }));
+  const verified = await deps.sessions.verify(token);
+  if (!verified.ok) {
+    const message = verified.reason === "TOKEN_EXPIRED" ? "the session token has expired: ask your backend for a new one" : "the session token is not valid";
+    return anonymous(deps, new UnauthenticatedError(message, { reason: verified.reason }));
+  }
+  const { claims } = verified;
+  const security = await tenantSecurity(claims.tenantId);
+  if (security === null) return anonymous(deps, new UnauthenticatedError("the session token is not valid", { reason: "TOKEN_INVALID" }));
+  if (security.sessionVersion !== claims.version) {
+    return anonymous(deps, new UnauthenticatedError("the session token was revoked: ask your backend for a new one", { reason: "TOKEN_REVOKED" }));
+  }
+  if (origin.crossOrigin !== null && !security.allowedOrigins.includes(origin.crossOrigin)) {
+    return anonymous(deps, new ForbiddenError(`origin ${origin.crossOrigin} is not in the tenant's allowed origins (setAllowedOrigins)`, { reason: "ORIGIN_NOT_ALLOWED" }));
+  }
+  const tenant: TenantView = { ...security.tenant, subject: claims.subject };
   return {
     tenant,
-    apiKeyHash: tenant !== null && token !== null ? hashApiKey(token) : null,
-    isAdmin,
+    apiKeyHash: null,
+    session: { subject: claims.subject, scopes: new Set(claims.scopes), expiresAt: claims.expiresAt },
+    isAdmin: false,
+    authError: null,
+    loaders: createLoaders(tenant.id),
+    logger: deps.logger.child({ tenantId: tenant.id, session: true }),
+  };
+}
+
+/**
+ * Resolves the caller from the Authorization header: the admin token, a tenant's secret API key, or
+ * a session token. A refused credential is not an error here: fields that need a tenant raise it.
+ */
+export async function buildContext(authorization: string | undefined, deps: ContextDeps, origin: RequestOrigin = { crossOrigin: null }): Promise<Context> {
+  const token = bearerToken(authorization);
+  if (token === null) return anonymous(deps, null);
+  const isAdmin = deps.adminToken !== null && sameSecret(token, deps.adminToken);
+  if (!isAdmin && looksLikeJwt(token)) return sessionContext(token, deps, origin);
+  if (origin.crossOrigin !== null) return anonymous(deps, new ForbiddenError(SECRET_FROM_BROWSER, { reason: "SECRET_KEY_CROSS_ORIGIN" }));
+  if (isAdmin) return anonymous(deps, null, true);
+  const tenant = await authenticateApiKey(token);
+  return {
+    tenant,
+    apiKeyHash: tenant !== null ? hashApiKey(token) : null,
+    session: null,
+    isAdmin: false,
+    authError: null,
     loaders: tenant ? createLoaders(tenant.id) : null,
     logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),
   };
 }
 
-/** The caller's tenant, or UNAUTHENTICATED. */
+/** The caller's tenant, or UNAUTHENTICATED (or the reason its credential was refused). */
 export function requireTenant(ctx: Context): TenantView {
-  if (ctx.tenant === null) throw new UnauthenticatedError();
+  if (ctx.tenant === null) throw ctx.authError ?? new UnauthenticatedError();
   return ctx.tenant;
+}
+
+/** The caller's tenant when it holds the secret API key; FORBIDDEN for session tokens. */
+export function requireSecretKey(ctx: Context): TenantView {
+  const tenant = requireTenant(ctx);
+  if (ctx.session !== null) throw new ForbiddenError("this operation needs the tenant's secret API key, not a session token", { reason: "SECRET_KEY_REQUIRED" });
+  return tenant;
 }
 
 /** The request's loaders; UNAUTHENTICATED without a tenant. */
 export function requireLoaders(ctx: Context): Loaders {
-  if (ctx.loaders === null) throw new UnauthenticatedError();
+  if (ctx.loaders === null) throw ctx.authError ?? new UnauthenticatedError();
   return ctx.loaders;
 }
 
 /** Passes only with ADMIN_TOKEN as bearer; FORBIDDEN for a tenant key, UNAUTHENTICATED otherwise. */
 export function requireAdmin(ctx: Context, adminEnabled: boolean): void {
   if (ctx.isAdmin) return;
+  if (ctx.authError !== null) throw ctx.authError;
   if (!adminEnabled) throw new ForbiddenError("admin operations are disabled: set ADMIN_TOKEN to enable them");
   if (ctx.tenant !== null) throw new ForbiddenError("this operation needs the admin token, not a tenant API key");
   throw new UnauthenticatedError("this operation needs `Authorization: Bearer <ADMIN_TOKEN>`");

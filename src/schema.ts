@@ -7,6 +7,7 @@ import { createPubSub } from "@graphql-yoga/subscription";
 import {
   FeedResolver,
   ProductResolver,
+  SessionResolver,
   SignatureRequestResolver,
   WebhookResolver,
   TenantResolver,
@@ -18,6 +19,8 @@ import type { TenantAdminService } from "./services/tenant-admin.service.js";
 import type { WebhookService } from "./services/webhooks.service.js";
 import type { FeedPubSub } from "./pubsub/index.js";
 import { enforceInputBounds } from "./validation/index.js";
+import type { SessionTokenService } from "./services/session-tokens.service.js";
+import type { BrowserAccessService } from "./services/browser-access.service.js";
 
 /** Everything resolvers are constructed with: one instance each per schema, no module singletons. */
 export interface SchemaDeps extends SignatureRequestResolverDeps {
@@ -27,12 +30,14 @@ export interface SchemaDeps extends SignatureRequestResolverDeps {
   webhooks: WebhookService;
   /** What type-graphql's subscriptions publish on (in-process, or Redis across replicas). */
   pubSub: FeedPubSub;
+  sessions: SessionTokenService;
+  browserAccess: BrowserAccessService;
 }
 
 /** Where the committed SDL lives; `npm run check` fails when it drifts from the code. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../schema/schema.graphql");
 
-const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver] as const;
+const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver, SessionResolver] as const;
 
 /**
  * Builds the gateway's executable schema. With `deps` null the schema can be printed but not
@@ -49,6 +54,7 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
           [SignatureRequestResolver, new SignatureRequestResolver(deps)],
           [FeedResolver, new FeedResolver(deps.queries)],
           [WebhookResolver, new WebhookResolver(deps.webhooks)],
+          [SessionResolver, new SessionResolver(deps.adminEnabled, deps.sessions, deps.browserAccess)],
         ],
   );
   const container: ContainerType = {

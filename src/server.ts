@@ -10,13 +10,17 @@ import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
-import { bearerToken, buildContext, type Context } from "./context.js";
+import { bearerToken, buildContext, principalKey, type Context } from "./context.js";
 import { buildGatewaySchema } from "./schema.js";
 import { AppError } from "./errors/index.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { sandboxCallbackModel } from "./sandbox/models/index.js";
 import { applyRetention, StatusEventModel } from "./models/index.js";
-import { authenticateApiKey } from "./services/tenants.service.js";
+import { authenticateApiKey, isListedOrigin } from "./services/tenants.service.js";
+import { SessionTokenService } from "./services/session-tokens.service.js";
+import { BrowserAccessService } from "./services/browser-access.service.js";
+import { sessionScopePlugin } from "./security/session-scopes.js";
+import { crossOriginOf, handleCors } from "./http/cors.js";
 import { sharedSecret } from "./services/secrets.service.js";
 import { UpstreamClients } from "./services/upstream-clients.service.js";
 import { StatusTracker } from "./services/status-tracker.service.js";
@@ -97,6 +101,8 @@ export interface RunningServer {
   readonly sandbox: Sandbox;
   readonly reconciler: Reconciler;
   readonly tracker: StatusTracker;
+  /** Mints and verifies session tokens (tests rotate its keys). */
+  readonly sessions: SessionTokenService;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
   close(): Promise<void>;
@@ -214,7 +220,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   await applyRetention(StatusEventModel, "createdAt", config.eventRetentionDays);
   await applyRetention(sandboxCallbackModel(db.connection), "createdAt", config.sandboxCallbackRetentionDays);
 
+  const sessions = new SessionTokenService({ cipher, logger: logger.child({ component: "session-tokens" }) });
+  const contextDeps = { adminToken: config.adminToken, logger, sessions };
   const schema = await buildGatewaySchema({
+    sessions,
+    browserAccess: new BrowserAccessService(),
     adminEnabled: config.adminToken !== null,
     products,
     tenantAdmin: new TenantAdminService(cipher),
@@ -249,12 +259,21 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       metrics.graphqlPlugin,
       // A plugin, not validationRules: Apollo would rewrite the limits' codes to GRAPHQL_VALIDATION_FAILED.
       complexityPlugin(schema, queryLimits),
-      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: (ctx) => ctx.apiKeyHash }),
+      // Before the rate limit: an operation a session token may not run costs it nothing.
+      sessionScopePlugin<Context>(),
+      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: principalKey }),
     ],
   });
   await apollo.start();
 
   app.use(accessLog(logger.child({ component: "http" })));
+  // CORS for browser pages of the tenants' allowed origins (session tokens); preflights end here,
+  // before GraphiQL's routes would answer OPTIONS themselves.
+  app.use("/graphql", (req, res, next) => {
+    handleCors(req, res, { publicUrl: () => config.publicUrl, isListed: isListedOrigin }).then((handled) => {
+      if (!handled) next();
+    }, next);
+  });
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -317,7 +336,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     // Two base64 files of MAX_FILE_BYTES each fit; anything larger is refused before parsing.
     express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
-      context: ({ req }) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger }),
+      context: ({ req }) => buildContext(req.headers.authorization, contextDeps, { crossOrigin: crossOriginOf(req, config.publicUrl) }),
     }),
   );
 
@@ -350,7 +369,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     schema,
     feed: new FeedService(eventLog, feedBus),
     maxConnectionsPerTenant: config.maxWsPerTenant,
-    adminToken: config.adminToken,
+    contextDeps,
+    publicUrl: config.publicUrl,
     logger,
     formatError: formatError(logger, development),
     limitErrors: (document, variables, operationName) => operationLimitErrors(schema, document, queryLimits, variables, operationName),
@@ -363,6 +383,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sandbox,
     reconciler,
     tracker,
+    sessions,
     schema,
     async close() {
       await reconciler.stop();

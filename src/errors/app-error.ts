@@ -31,14 +31,14 @@ export class AppError extends GraphQLError {
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = "a valid API key is required: send `Authorization: Bearer <key>`") {
-    super("UNAUTHENTICATED", message);
+  constructor(message = "a valid API key is required: send `Authorization: Bearer <key>`", extensions: Record<string, unknown> = {}) {
+    super("UNAUTHENTICATED", message, extensions);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super("FORBIDDEN", message);
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super("FORBIDDEN", message, extensions);
   }
 }
 

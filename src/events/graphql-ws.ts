@@ -17,7 +17,9 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import type { Logger } from "pino";
-import { buildContext, type Context } from "../context.js";
+import { buildContext, type Context, type ContextDeps } from "../context.js";
+import { crossOriginOf } from "../http/cors.js";
+import { sessionScopeErrorsFor } from "../security/session-scopes.js";
 import { createLoaders, type Loaders } from "../loaders.js";
 import type { FeedService } from "../services/events.service.js";
 import type { FeedContext } from "../resolvers/feed/index.js";
@@ -26,7 +28,10 @@ export interface GraphqlWsOptions {
   httpServer: http.Server;
   schema: GraphQLSchema;
   feed: FeedService;
-  adminToken: string | null;
+  /** How callers are resolved (admin token, API keys, session tokens), as over HTTP. */
+  contextDeps: ContextDeps;
+  /** PUBLIC_URL: a page served from it is same-origin. */
+  publicUrl: string | null;
   logger: Logger;
   /** The same normalisation HTTP responses get (unknown errors → INTERNAL_SERVER_ERROR). */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -120,9 +125,10 @@ function sharedSubscribe(formatErrors: (result: ExecutionResult) => ExecutionRes
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return formatErrors(source);
     const events = source[Symbol.asyncIterator]();
-    const tenantId = (args.contextValue as Context).tenant?.id ?? "";
+    const tenant = (args.contextValue as Context).tenant;
     const ids = documentIds(args.document);
-    const key = `${tenantId}\n${ids}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}`;
+    // A session token's subject sees only its own requests: its results are never shared with another's.
+    const key = `${tenant?.id ?? ""}\n${tenant?.subject === undefined ? "" : JSON.stringify(tenant.subject)}\n${ids}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}`;
     const run = (event: unknown): Promise<ExecutionResult> => {
       const once = async () => formatErrors(await execute({ ...args, rootValue: event }));
       if (typeof event !== "object" || event === null) return once();
@@ -153,6 +159,12 @@ function sharedSubscribe(formatErrors: (result: ExecutionResult) => ExecutionRes
   };
 }
 
+/** The error without its `http` extension, which only HTTP answers use. */
+function withoutHttp(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+}
+
 /** The API key from connection_init's payload: `{ authorization: "Bearer <key>" }` or `{ apiKey: "<key>" }`. */
 export function authorizationFromParams(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
   if (typeof params?.authorization === "string") return params.authorization;
@@ -162,11 +174,13 @@ export function authorizationFromParams(params: Readonly<Record<string, unknown>
 }
 
 /**
- * Serves graphql-ws (`graphql-transport-ws`) on `/graphql` of the HTTP server. A missing or unknown
- * key closes the socket with 4401; a key that is valid but has no feed (the admin token) with 4403.
+ * Serves graphql-ws (`graphql-transport-ws`) on `/graphql` of the HTTP server. A missing, unknown,
+ * expired or revoked credential closes the socket with 4401 (a session token's expiry closes it
+ * then too); a credential that is valid but has no feed (the admin token), a page whose origin the
+ * tenant does not list, or a secret key sent from a browser page, with 4403.
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
-  const { logger, feed } = options;
+  const { feed } = options;
   // Open connections per tenant, in this process: the cap holds per replica.
   const open = new Map<string, number>();
   // Errors normalised as over HTTP, once per result (a shared result is formatted once for all its
@@ -189,7 +203,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
       subscribe: sharedSubscribe(formatErrors),
       execute: async (args) => formatErrors(await execute(args)),
       async onConnect(ctx) {
-        const caller = await buildContext(authorizationFromParams(ctx.connectionParams), { adminToken: options.adminToken, logger });
+        const crossOrigin = crossOriginOf(ctx.extra.request, options.publicUrl);
+        const caller = await buildContext(authorizationFromParams(ctx.connectionParams), options.contextDeps, { crossOrigin });
+        if (caller.authError !== null && caller.authError.code === "FORBIDDEN") {
+          // A browser page from an origin the tenant does not list, or a secret key sent from a page.
+          ctx.extra.socket.close(CloseCode.Forbidden, caller.authError.message.slice(0, 120));
+          return false;
+        }
         if (caller.tenant === null) {
           // graphql-ws answers `false` with 4403; an absent or wrong key is 4401, which we send ourselves.
           if (!caller.isAdmin) ctx.extra.socket.close(CloseCode.Unauthorized, "Unauthorized");
@@ -207,6 +227,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
         ctx.extra.countedFor = tenantId;
         // Loaders are per operation (see context below), not per connection.
         ctx.extra.caller = { ...caller, loaders: null };
+        if (caller.session !== null) {
+          // The token was checked once, here: the connection lives no longer than the token.
+          const socket = ctx.extra.socket;
+          const timer = setTimeout(() => socket.close(CloseCode.Unauthorized, "Unauthorized: the session token has expired"), Math.max(0, caller.session.expiresAt.getTime() - Date.now()));
+          timer.unref();
+          socket.once("close", () => clearTimeout(timer));
+        }
         return true;
       },
       onClose(ctx) {
@@ -217,9 +244,11 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
         if (left > 0) open.set(tenantId, left);
         else open.delete(tenantId);
       },
-      onSubscribe(_ctx, _id, payload) {
+      onSubscribe(ctx, _id, payload) {
         const document = documents.get(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
+        const refused = sessionScopeErrorsFor(document as DocumentNode, payload.operationName, ctx.extra.caller!);
+        if (refused.length > 0) return refused.map(withoutHttp);
         const badVariables = variableErrors(options.schema, document as DocumentNode, payload.variables, payload.operationName);
         if (badVariables.length > 0) return badVariables;
         try {

@@ -9,3 +9,4 @@ export * from "./status-event.model.js";
 export * from "./webhook-endpoint.model.js";
 export * from "./webhook-delivery.model.js";
 export * from "./retention.js";
+export * from "./signing-key.model.js";

@@ -38,6 +38,8 @@ const signatureRequestSchema = new Schema(
     status: { type: String, required: true, enum: REQUEST_STATUSES },
     statusHistory: { type: [historyEntrySchema], default: [] },
     idempotencyKey: { type: String, default: null },
+    /** The end user (session token subject) the order was placed for; null when placed with the secret key. */
+    subject: { type: String, default: null },
     inputHash: { type: String, default: null },
     upstreamId: { type: String, default: null },
     requestCode: { type: String, default: null },
@@ -85,7 +87,8 @@ const signatureRequestSchema = new Schema(
   { timestamps: true },
 );
 signatureRequestSchema.index(
-  { tenantId: 1, idempotencyKey: 1 },
+  // Per subject: two end users of one tenant cannot see (or collide with) each other's keys.
+  { tenantId: 1, subject: 1, idempotencyKey: 1 },
   { unique: true, partialFilterExpression: { idempotencyKey: { $type: "string" } } },
 );
 signatureRequestSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });

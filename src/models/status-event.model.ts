@@ -14,6 +14,8 @@ const statusEventSchema = new Schema(
     to: { type: String, required: true, enum: REQUEST_STATUSES },
     at: { type: Date, required: true },
     source: { type: String, required: true, enum: CHANGE_SOURCES },
+    /** The request's session subject, so an end user's feed replays only its own events. */
+    subject: { type: String, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

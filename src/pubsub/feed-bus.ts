@@ -14,6 +14,8 @@ export interface FeedMessage {
   /** ISO 8601. */
   at: string;
   source: string;
+  /** The request's session subject (null: placed with the secret key). */
+  subject?: string | null;
 }
 
 /** Topics: one channel per tenant, so a replica only receives the tenants its subscribers follow. */

@@ -144,7 +144,7 @@ export async function enforceRateLimits(key: string, ...limiters: RateLimiter[])
 }
 
 /** Names of the root fields an operation selects, through fragments. */
-function rootFieldNames(selectionSet: SelectionSetNode, document: DocumentNode): Set<string> {
+export function rootFieldNames(selectionSet: SelectionSetNode, document: DocumentNode): Set<string> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const names = new Set<string>();

@@ -16,6 +16,8 @@ export interface StatusEventView {
   to: RequestStatus;
   at: Date;
   source: ChangeSource;
+  /** The request's session subject; null for orders placed with the secret key. */
+  subject: string | null;
 }
 
 /** Opaque feed cursor: the event's per-tenant sequence number. */
@@ -39,6 +41,7 @@ interface StoredEvent {
   to: string;
   at: Date;
   source: string;
+  subject?: string | null;
   createdAt: Date;
 }
 
@@ -53,6 +56,7 @@ function toView(doc: StoredEvent): StatusEventView {
     to: doc.to as RequestStatus,
     at: doc.at,
     source: doc.source as ChangeSource,
+    subject: doc.subject ?? null,
   };
 }
 
@@ -68,11 +72,12 @@ export function messageToView(m: FeedMessage): StatusEventView {
     to: m.to as RequestStatus,
     at: new Date(m.at),
     source: m.source as ChangeSource,
+    subject: m.subject ?? null,
   };
 }
 
 function toMessage(v: StatusEventView): FeedMessage {
-  return { id: v.id, tenantId: v.tenantId, seq: v.sequence, requestId: v.requestId, from: v.from, to: v.to, at: v.at.toISOString(), source: v.source };
+  return { id: v.id, tenantId: v.tenantId, seq: v.sequence, requestId: v.requestId, from: v.from, to: v.to, at: v.at.toISOString(), source: v.source, subject: v.subject };
 }
 
 function isDuplicateKey(err: unknown): boolean {
@@ -118,7 +123,14 @@ export class EventLog {
     const seq = counter!.seq;
     let created: StoredEvent;
     try {
-      const doc = await StatusEventModel.create({ ...key, tenantId: new Types.ObjectId(change.tenantId), seq, source: change.source });
+      const request = await SignatureRequestModel.findById(change.requestId, { subject: 1 }).lean<{ subject?: string | null } | null>();
+      const doc = await StatusEventModel.create({
+        ...key,
+        tenantId: new Types.ObjectId(change.tenantId),
+        seq,
+        source: change.source,
+        subject: request?.subject ?? null,
+      });
       created = doc.toObject() as unknown as StoredEvent;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -222,14 +234,15 @@ export class FeedService {
   ) {}
 
   /** Opens the tenant's feed after `after` (a cursor), or from now on without one. Errors are thrown here, before streaming. */
-  async open(tenantId: string, after: string | null | undefined): Promise<AsyncIterableIterator<StatusEventView>> {
+  async open(tenantId: string, after: string | null | undefined, subject?: string): Promise<AsyncIterableIterator<StatusEventView>> {
     const afterSeq = after === null || after === undefined ? null : decodeFeedCursor(after);
     if (afterSeq !== null) await this.log.assertCursorLive(tenantId, afterSeq);
     // Listen before reading the log: an event stored meanwhile is then either in the log or in the buffer.
     const live = this.bus.listen(tenantId);
     try {
       const start = afterSeq ?? (await this.log.head(tenantId));
-      return new FeedIterator(this.log, tenantId, start, afterSeq !== null, live, this.views);
+      const feed = new FeedIterator(this.log, tenantId, start, afterSeq !== null, live, this.views);
+      return subject === undefined ? feed : onlySubject(feed, subject);
     } catch (err) {
       live.close();
       throw err;
@@ -240,13 +253,14 @@ export class FeedService {
    * One of the tenant's requests: first a notice of its current state (so the client knows it is
    * listening), then one per later change. NOT_FOUND for a foreign or unknown id.
    */
-  async openRequest(tenantId: string, requestId: string): Promise<AsyncIterableIterator<RequestNotice>> {
+  async openRequest(tenantId: string, requestId: string, subject?: string): Promise<AsyncIterableIterator<RequestNotice>> {
     if (!Types.ObjectId.isValid(requestId)) throw new NotFoundError("signature request", requestId);
     const feed = await this.open(tenantId, null);
     let current: { statusHistory?: { at: Date }[] } | null;
     try {
       // Read after the feed listens: a change in between is then in this state or in the feed.
-      current = await SignatureRequestModel.findOne({ _id: requestId, tenantId }, { statusHistory: 1 }).lean<{ statusHistory?: { at: Date }[] } | null>();
+      const owner = subject === undefined ? { tenantId } : { tenantId, subject };
+      current = await SignatureRequestModel.findOne({ _id: requestId, ...owner }, { statusHistory: 1 }).lean<{ statusHistory?: { at: Date }[] } | null>();
     } catch (err) {
       await feed.return!();
       throw err;
@@ -335,6 +349,23 @@ class FeedIterator implements AsyncIterableIterator<StatusEventView> {
       this.last = event.sequence;
     }
   }
+}
+
+/** A session subject's feed: the tenant's events for its own requests only (cursors stay the tenant's). */
+function onlySubject(feed: AsyncIterableIterator<StatusEventView>, subject: string): AsyncIterableIterator<StatusEventView> {
+  const iterator: AsyncIterableIterator<StatusEventView> = {
+    async next() {
+      for (;;) {
+        const next = await feed.next();
+        if (next.done || next.value.subject === subject) return next;
+      }
+    },
+    return: () => feed.return!(),
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /**

@@ -32,7 +32,7 @@ import type { FieldCipherLike } from "./field-cipher.js";
 import type { ProductService } from "./products.service.js";
 import { assertNoOperators, blindIndex, maskDocumentNumber, maskTaxCode } from "../security/index.js";
 import { hashSecret } from "./secrets.service.js";
-import { normalizeTaxCode } from "./requests.service.js";
+import { normalizeTaxCode, ownerFilter } from "./requests.service.js";
 
 export interface OrderServiceOptions {
   clients: UpstreamClients;
@@ -109,6 +109,7 @@ export class OrderService {
         status: "SUBMITTING",
         statusHistory: [{ status: "SUBMITTING", at: now }],
         idempotencyKey,
+        subject: tenant.subject ?? null,
         inputHash,
         applicantId,
         shipmentId,
@@ -232,7 +233,7 @@ export class OrderService {
   /** The tenant's request, or NOT_FOUND (a foreign id answers exactly like a missing one). */
   async owned(tenant: TenantView, requestId: string): Promise<SignatureRequestDocument> {
     const doc = Types.ObjectId.isValid(requestId) && /^[0-9a-f]{24}$/i.test(requestId)
-      ? await SignatureRequestModel.findOne({ _id: requestId, tenantId: tenant.id })
+      ? await SignatureRequestModel.findOne({ _id: requestId, ...ownerFilter(tenant) })
       : null;
     if (doc === null) throw new NotFoundError("signature request", requestId);
     return doc;
@@ -249,7 +250,8 @@ export class OrderService {
   }
 
   private async byIdempotencyKey(tenant: TenantView, key: string, inputHash: string): Promise<SignatureRequestDocument | null> {
-    const doc = await SignatureRequestModel.findOne({ tenantId: tenant.id, idempotencyKey: key });
+    // Keys are per subject: the secret key's own orders have none.
+    const doc = await SignatureRequestModel.findOne({ tenantId: tenant.id, subject: tenant.subject ?? null, idempotencyKey: key });
     if (doc === null) return null;
     if (doc.inputHash !== inputHash) throw new IdempotencyConflictError(key);
     return doc;

@@ -101,14 +101,22 @@ export function normalizeTaxCode(s: string): string {
   return s.trim().toUpperCase();
 }
 
-/** Reads requests, always scoped to the caller's tenant. */
+/**
+ * What scopes a query to the caller's requests: its tenant's, and with a session token only its
+ * subject's. Every read or write of a request by id goes through this filter.
+ */
+export function ownerFilter(tenant: TenantView): { tenantId: string; subject?: string } {
+  return tenant.subject === undefined ? { tenantId: tenant.id } : { tenantId: tenant.id, subject: tenant.subject };
+}
+
+/** Reads requests, always scoped to the caller's tenant (and session subject). */
 export class RequestQueryService {
   constructor(private readonly blindIndexKey: Buffer) {}
 
   /** The tenant's request by id, or null (a foreign id is indistinguishable from a missing one). */
   async get(tenant: TenantView, id: string): Promise<RequestView | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) return null;
-    const doc = await SignatureRequestModel.findOne({ _id: id, tenantId: tenant.id }).lean<StoredRequest>();
+    const doc = await SignatureRequestModel.findOne({ _id: id, ...ownerFilter(tenant) }).lean<StoredRequest>();
     return doc ? toRequestView(doc) : null;
   }
 
@@ -118,6 +126,7 @@ export class RequestQueryService {
       throw new BadUserInputError("invalid page size", [{ path: "first", message: `expected 1 to ${MAX_PAGE_SIZE}, received ${first}` }]);
     }
     const and: Record<string, unknown>[] = [{ tenantId: new Types.ObjectId(tenant.id) }];
+    if (tenant.subject !== undefined) and.push({ subject: tenant.subject });
     if (filter.status?.length) and.push({ status: { $in: filter.status } });
     if (filter.productCode) and.push({ productCode: sanitizeFilterString(filter.productCode, "filter.productCode") });
     if (filter.createdAfter) and.push({ createdAt: { $gt: filter.createdAfter } });

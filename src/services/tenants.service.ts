@@ -9,6 +9,11 @@ export interface TenantView {
   id: string;
   name: string;
   mode: TenantMode;
+  /**
+   * Set when the caller is a session token: the end user it was minted for. Services then read and
+   * write only that subject's requests (another subject's id answers NOT_FOUND, like another tenant's).
+   */
+  subject?: string;
 }
 
 export interface CreatedTenant {
@@ -99,4 +104,65 @@ export async function revokeApiKey(key: string): Promise<boolean> {
 export async function ensureDefaultTenant(): Promise<CreatedTenant | null> {
   if ((await TenantModel.estimatedDocumentCount()) > 0) return null;
   return createTenant({ name: "default", mode: "TEST" });
+}
+
+/** What session tokens and CORS need to know about a tenant, cached like API keys. */
+export interface TenantSecurity {
+  tenant: TenantView;
+  sessionVersion: number;
+  allowedOrigins: string[];
+}
+
+const securityCache = new Map<string, { value: TenantSecurity | null; until: number }>();
+
+/**
+ * The tenant's session version and allowed origins. Cached for AUTH_CACHE_MS: a revocation or an
+ * origin change takes effect at once in the process that made it, and within that bound elsewhere.
+ */
+export async function tenantSecurity(tenantId: string): Promise<TenantSecurity | null> {
+  const cached = securityCache.get(tenantId);
+  if (cached && cached.until > Date.now()) return cached.value;
+  const doc = /^[0-9a-f]{24}$/i.test(tenantId)
+    ? await TenantModel.findById(tenantId, { name: 1, mode: 1, sessionVersion: 1, allowedOrigins: 1 }).lean()
+    : null;
+  const value = doc === null ? null : { tenant: toView(doc), sessionVersion: doc.sessionVersion ?? 0, allowedOrigins: doc.allowedOrigins ?? [] };
+  if (securityCache.size >= AUTH_CACHE_MAX) securityCache.delete(securityCache.keys().next().value!);
+  securityCache.set(tenantId, { value, until: Date.now() + AUTH_CACHE_MS });
+  return value;
+}
+
+/** The version new session tokens of the tenant are minted under (read fresh: minting is rare). */
+export async function sessionVersionOf(tenantId: string): Promise<number> {
+  const doc = await TenantModel.findById(tenantId, { sessionVersion: 1 }).lean();
+  return doc?.sessionVersion ?? 0;
+}
+
+/** Revokes every session token the tenant issued so far; returns the new version. */
+export async function revokeSessionTokens(tenantId: string): Promise<number> {
+  const doc = await TenantModel.findByIdAndUpdate(tenantId, { $inc: { sessionVersion: 1 } }, { returnDocument: "after", projection: { sessionVersion: 1 } }).lean();
+  securityCache.delete(tenantId);
+  return doc?.sessionVersion ?? 0;
+}
+
+/** Replaces the tenant's allowed browser origins (already validated); returns them. */
+export async function setAllowedOrigins(tenantId: string, origins: string[]): Promise<string[]> {
+  const doc = await TenantModel.findByIdAndUpdate(tenantId, { $set: { allowedOrigins: origins } }, { returnDocument: "after", projection: { allowedOrigins: 1 } }).lean();
+  securityCache.delete(tenantId);
+  listedOrigins = null;
+  return doc?.allowedOrigins ?? [];
+}
+
+let listedOrigins: { origins: Set<string>; until: number } | null = null;
+
+/**
+ * Whether any tenant allows `origin`. A CORS preflight carries no credentials, so it can only be
+ * answered for the union of every tenant's origins; the request itself is then checked against
+ * its own tenant's list.
+ */
+export async function isListedOrigin(origin: string): Promise<boolean> {
+  if (listedOrigins === null || listedOrigins.until <= Date.now()) {
+    const values = (await TenantModel.distinct("allowedOrigins")) as string[];
+    listedOrigins = { origins: new Set(values), until: Date.now() + AUTH_CACHE_MS };
+  }
+  return listedOrigins.origins.has(origin);
 }

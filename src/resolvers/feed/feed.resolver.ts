@@ -30,7 +30,10 @@ export class FeedResolver {
   @Subscription(() => StatusEvent, {
     description:
       "The tenant's status events. With `after` (a cursor), every event after it is replayed from the log first, then the feed continues live, without gap or duplicate; without it, events from now on. Reconnect with the last cursor received to miss nothing.",
-    subscribe: async ({ args, context }: SubscribeData<{ after?: string | null }>) => feedOf(context).open(requireTenant(context).id, args.after),
+    subscribe: async ({ args, context }: SubscribeData<{ after?: string | null }>) => {
+      const tenant = requireTenant(context);
+      return feedOf(context).open(tenant.id, args.after, tenant.subject);
+    },
   })
   statusEvents(@Root() event: StatusEventView, @Arg("after", () => String, { nullable: true }) _after: string | null): StatusEventView {
     return event;
@@ -39,7 +42,10 @@ export class FeedResolver {
   @Subscription(() => SignatureRequest, {
     description:
       "The request's current state at once, then its state after each of its status changes. NOT_FOUND for a request that is not the caller's.",
-    subscribe: async ({ args, context }: SubscribeData<{ id: string }>) => feedOf(context).openRequest(requireTenant(context).id, args.id),
+    subscribe: async ({ args, context }: SubscribeData<{ id: string }>) => {
+      const tenant = requireTenant(context);
+      return feedOf(context).openRequest(tenant.id, args.id, tenant.subject);
+    },
   })
   async signatureRequestUpdated(@Root() notice: RequestNotice, @Arg("id", () => ID) id: string, @Ctx() ctx: FeedContext): Promise<RequestView> {
     refreshLoaders(ctx);

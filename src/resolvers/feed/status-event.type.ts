@@ -40,4 +40,7 @@ export class StatusEvent {
 
   @Field(() => StatusChangeSource)
   source!: ChangeSource;
+
+  @Field(() => String, { nullable: true, description: "The session subject the request was placed for; null when placed with the secret key." })
+  subject!: string | null;
 }

@@ -1,0 +1,2 @@
+export * from "./session.type.js";
+export * from "./session.resolver.js";
