@@ -11,8 +11,10 @@ import {
   WebhookResolver,
   TenantResolver,
   ViewerResolver,
+  SandboxResolver,
   type SignatureRequestResolverDeps,
 } from "./resolvers/index.js";
+import type { SandboxAdmin } from "./services/sandbox-admin.service.js";
 import type { ProductService } from "./services/products.service.js";
 import type { TenantAdminService } from "./services/tenant-admin.service.js";
 import type { WebhookService } from "./services/webhooks.service.js";
@@ -26,12 +28,14 @@ export interface SchemaDeps extends SignatureRequestResolverDeps {
   webhooks: WebhookService;
   /** What type-graphql's subscriptions publish on (in-process, or Redis across replicas). */
   pubSub: FeedPubSub;
+  /** The sandbox's controls (test keys only). */
+  sandboxAdmin: SandboxAdmin;
 }
 
 /** Where the committed SDL lives; `npm run check` fails when it drifts from the code. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../schema/schema.graphql");
 
-const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver] as const;
+const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver, SandboxResolver] as const;
 
 /**
  * Builds the gateway's executable schema. With `deps` null the schema can be printed but not
@@ -48,6 +52,7 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
           [SignatureRequestResolver, new SignatureRequestResolver(deps)],
           [FeedResolver, new FeedResolver(deps.queries)],
           [WebhookResolver, new WebhookResolver(deps.webhooks)],
+          [SandboxResolver, new SandboxResolver(deps.sandboxAdmin)],
         ],
   );
   const container: ContainerType = {

@@ -23,6 +23,7 @@ import { ProductService } from "./services/products.service.js";
 import { RequestQueryService } from "./services/requests.service.js";
 import { DownloadService, InvalidDownloadLinkError } from "./services/downloads.service.js";
 import { SandboxControl } from "./services/sandbox-control.service.js";
+import { SandboxAdmin } from "./services/sandbox-admin.service.js";
 import { TenantAdminService } from "./services/tenant-admin.service.js";
 import { CallbackReceiver } from "./services/callbacks.service.js";
 import { Reconciler } from "./services/reconciler.service.js";
@@ -218,6 +219,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sandbox: new SandboxControl(clients, sandboxBaseUrl),
     webhooks,
     pubSub: feedBus.pubSub,
+    sandboxAdmin: new SandboxAdmin(clients, sandboxBaseUrl),
   });
   const development = config.nodeEnv === "development";
   const production = config.nodeEnv === "production";

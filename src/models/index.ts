@@ -8,3 +8,4 @@ export * from "./secret.model.js";
 export * from "./status-event.model.js";
 export * from "./webhook-endpoint.model.js";
 export * from "./webhook-delivery.model.js";
+export * from "./spid-voucher.model.js";

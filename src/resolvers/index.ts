@@ -7,3 +7,4 @@ export * from "./shipment/index.js";
 export * from "./signature-request/index.js";
 export * from "./feed/index.js";
 export * from "./webhook/index.js";
+export * from "./sandbox/index.js";

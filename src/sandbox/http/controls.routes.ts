@@ -35,6 +35,7 @@ export function registerControlRoutes(
       return result(await controls.advance(tenantId, by));
     }),
   );
+  router.get("/_requests/:id", control(async (req, tenantId) => result(await controls.detail(tenantId, String(req.params.id)))));
   router.post(
     "/_requests/:id/force",
     control(async (req, tenantId) => {

@@ -124,6 +124,22 @@ export class SandboxControls {
     });
   }
 
+  /** GET /_requests/{id}: history on the tenant clock, the next due step, forced outcomes and the legal next moves. */
+  async detail(tenantId: string, id: string): Promise<Record<string, unknown> | SandboxError> {
+    if (!isObjectIdHex(id)) return HttpErrors.badControl(`id: expected a 24-hex request id, got ${JSON.stringify(id)}`);
+    return this.deps.service.withTenant(tenantId, async () => {
+      const doc = await this.deps.requests.findOne({ _id: new Types.ObjectId(id), tenantId }).lean();
+      if (doc === null) return HttpErrors.missing(`id: no sandbox request ${id}`);
+      return {
+        ...forcedView(doc),
+        codice_prodotto: doc.codice_prodotto,
+        history: doc.history.map((h) => ({ stato: h.stato, at: h.at.toISOString() })),
+        next_at: doc.nextAt === null ? null : doc.nextAt.toISOString(),
+        moves: movesOf(doc),
+      };
+    });
+  }
+
   /** The sandbox request (for the inbox's envelope header), or null. */
   async request(tenantId: string, id: string): Promise<SandboxRequestDoc | null> {
     if (!isObjectIdHex(id)) return null;
@@ -171,6 +187,19 @@ export function inapplicable(doc: SandboxRequestDoc, outcome: Exclude<ForcedOutc
       throw new Error(`unexpected outcome ${String(never)}`);
     }
   }
+}
+
+/** What the caller may do next to this request: uploads, a video call, an advance, forced outcomes. */
+export function movesOf(doc: SandboxRequestDoc): string[] {
+  const moves: string[] = [];
+  const officer = (doc.family === "firme" || doc.family === "aruba") && !doc.videoriconoscimento;
+  if (officer && doc.stato === "in_registrazione") moves.push("upload_documents", "request_video_recognition");
+  if (doc.nextAt !== null) moves.push("advance_clock");
+  for (const outcome of FORCED_OUTCOMES) {
+    if (outcome === "normal") continue;
+    if (!doc.magic[FLAG_OF[outcome]] && inapplicable(doc, outcome) === null) moves.push(`force_${outcome}`);
+  }
+  return moves;
 }
 
 /** The request's forced outcomes, as POST /_requests/{id}/force answers them. */
