@@ -12,9 +12,11 @@ import {
   TenantResolver,
   ViewerResolver,
   SandboxResolver,
+  SpidResolver,
   type SignatureRequestResolverDeps,
 } from "./resolvers/index.js";
 import type { SandboxAdmin } from "./services/sandbox-admin.service.js";
+import type { SpidService } from "./services/spid.service.js";
 import type { ProductService } from "./services/products.service.js";
 import type { TenantAdminService } from "./services/tenant-admin.service.js";
 import type { WebhookService } from "./services/webhooks.service.js";
@@ -30,12 +32,14 @@ export interface SchemaDeps extends SignatureRequestResolverDeps {
   pubSub: FeedPubSub;
   /** The sandbox's controls (test keys only). */
   sandboxAdmin: SandboxAdmin;
+  /** Personal SPID vouchers (SPID_PER). */
+  spid: SpidService;
 }
 
 /** Where the committed SDL lives; `npm run check` fails when it drifts from the code. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../schema/schema.graphql");
 
-const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver, SandboxResolver] as const;
+const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver, SandboxResolver, SpidResolver] as const;
 
 /**
  * Builds the gateway's executable schema. With `deps` null the schema can be printed but not
@@ -53,6 +57,7 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
           [FeedResolver, new FeedResolver(deps.queries)],
           [WebhookResolver, new WebhookResolver(deps.webhooks)],
           [SandboxResolver, new SandboxResolver(deps.sandboxAdmin)],
+          [SpidResolver, new SpidResolver(deps.spid)],
         ],
   );
   const container: ContainerType = {

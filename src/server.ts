@@ -24,6 +24,7 @@ import { RequestQueryService } from "./services/requests.service.js";
 import { DownloadService, InvalidDownloadLinkError } from "./services/downloads.service.js";
 import { SandboxControl } from "./services/sandbox-control.service.js";
 import { SandboxAdmin } from "./services/sandbox-admin.service.js";
+import { SpidService } from "./services/spid.service.js";
 import { TenantAdminService } from "./services/tenant-admin.service.js";
 import { CallbackReceiver } from "./services/callbacks.service.js";
 import { Reconciler } from "./services/reconciler.service.js";
@@ -220,6 +221,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     webhooks,
     pubSub: feedBus.pubSub,
     sandboxAdmin: new SandboxAdmin(clients, sandboxBaseUrl),
+    spid: new SpidService({ clients, cipher, logger: logger.child({ component: "spid" }) }),
   });
   const development = config.nodeEnv === "development";
   const production = config.nodeEnv === "production";

@@ -8,3 +8,4 @@ export * from "./signature-request/index.js";
 export * from "./feed/index.js";
 export * from "./webhook/index.js";
 export * from "./sandbox/index.js";
+export * from "./spid/index.js";
