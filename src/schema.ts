@@ -13,10 +13,12 @@ import {
   ViewerResolver,
   SandboxResolver,
   SpidResolver,
+  WebhookToolsResolver,
   type SignatureRequestResolverDeps,
 } from "./resolvers/index.js";
 import type { SandboxAdmin } from "./services/sandbox-admin.service.js";
 import type { SpidService } from "./services/spid.service.js";
+import type { WebhookTools } from "./services/webhook-tools.service.js";
 import type { ProductService } from "./services/products.service.js";
 import type { TenantAdminService } from "./services/tenant-admin.service.js";
 import type { WebhookService } from "./services/webhooks.service.js";
@@ -34,12 +36,14 @@ export interface SchemaDeps extends SignatureRequestResolverDeps {
   sandboxAdmin: SandboxAdmin;
   /** Personal SPID vouchers (SPID_PER). */
   spid: SpidService;
+  /** Redeliver, example event, secret rotation, deliveries per request. */
+  webhookTools: WebhookTools;
 }
 
 /** Where the committed SDL lives; `npm run check` fails when it drifts from the code. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../schema/schema.graphql");
 
-const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver, SandboxResolver, SpidResolver] as const;
+const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver, SandboxResolver, SpidResolver, WebhookToolsResolver] as const;
 
 /**
  * Builds the gateway's executable schema. With `deps` null the schema can be printed but not
@@ -58,6 +62,7 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
           [WebhookResolver, new WebhookResolver(deps.webhooks)],
           [SandboxResolver, new SandboxResolver(deps.sandboxAdmin)],
           [SpidResolver, new SpidResolver(deps.spid)],
+          [WebhookToolsResolver, new WebhookToolsResolver(deps.webhookTools)],
         ],
   );
   const container: ContainerType = {

@@ -25,6 +25,7 @@ import { DownloadService, InvalidDownloadLinkError } from "./services/downloads.
 import { SandboxControl } from "./services/sandbox-control.service.js";
 import { SandboxAdmin } from "./services/sandbox-admin.service.js";
 import { SpidService } from "./services/spid.service.js";
+import { WebhookTools } from "./services/webhook-tools.service.js";
 import { TenantAdminService } from "./services/tenant-admin.service.js";
 import { CallbackReceiver } from "./services/callbacks.service.js";
 import { Reconciler } from "./services/reconciler.service.js";
@@ -222,6 +223,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     pubSub: feedBus.pubSub,
     sandboxAdmin: new SandboxAdmin(clients, sandboxBaseUrl),
     spid: new SpidService({ clients, cipher, logger: logger.child({ component: "spid" }) }),
+    webhookTools: new WebhookTools(webhooks, cipher),
   });
   const development = config.nodeEnv === "development";
   const production = config.nodeEnv === "production";
