@@ -26,6 +26,7 @@ import { SandboxControl } from "./services/sandbox-control.service.js";
 import { SandboxAdmin } from "./services/sandbox-admin.service.js";
 import { SpidService } from "./services/spid.service.js";
 import { WebhookTools } from "./services/webhook-tools.service.js";
+import { TimelineService } from "./services/timeline.service.js";
 import { TenantAdminService } from "./services/tenant-admin.service.js";
 import { CallbackReceiver } from "./services/callbacks.service.js";
 import { Reconciler } from "./services/reconciler.service.js";
@@ -211,19 +212,23 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
   });
 
+  const queries = new RequestQueryService(blindIndexKey);
+  const sandboxAdmin = new SandboxAdmin(clients, sandboxBaseUrl);
+  const webhookTools = new WebhookTools(webhooks, cipher);
   const schema = await buildGatewaySchema({
     adminEnabled: config.adminToken !== null,
     products,
     tenantAdmin: new TenantAdminService(cipher),
     orders,
-    queries: new RequestQueryService(blindIndexKey),
+    queries,
     downloads,
     sandbox: new SandboxControl(clients, sandboxBaseUrl),
     webhooks,
     pubSub: feedBus.pubSub,
-    sandboxAdmin: new SandboxAdmin(clients, sandboxBaseUrl),
+    sandboxAdmin,
     spid: new SpidService({ clients, cipher, logger: logger.child({ component: "spid" }) }),
-    webhookTools: new WebhookTools(webhooks, cipher),
+    webhookTools,
+    timelines: new TimelineService(queries, sandboxAdmin, webhookTools),
   });
   const development = config.nodeEnv === "development";
   const production = config.nodeEnv === "production";

@@ -9,3 +9,4 @@ export * from "./feed/index.js";
 export * from "./webhook/index.js";
 export * from "./sandbox/index.js";
 export * from "./spid/index.js";
+export * from "./timeline/index.js";
