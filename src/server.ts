@@ -254,7 +254,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       metrics.graphqlPlugin,
       // A plugin, not validationRules: Apollo would rewrite the limits' codes to GRAPHQL_VALIDATION_FAILED.
       complexityPlugin(schema, queryLimits),
-      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: (ctx) => ctx.apiKeyHash }),
+      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter, buySpidVoucher: placeOrderLimiter }, keyOf: (ctx) => ctx.apiKeyHash }),
     ],
   });
   await apollo.start();
