@@ -25,6 +25,17 @@ async function balance(key: string): Promise<number> {
   return (await gql(key, "{ sandbox { wallet { amountCents } } }")).data!.sandbox.wallet.amountCents as number;
 }
 
+describe("SPID_PER in the catalogue", () => {
+  it("lists SPID_PER under family SPID, not orderable through placeOrder", async () => {
+    const { apiKey: key } = await gw.tenant();
+    const res = await gql(key, `{ products(filter: { family: SPID }) { code name authority family price { amountCents currency } requires } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.products).toEqual([{ code: "SPID_PER", name: "Spid Personale", authority: "NAMIRIAL", family: "SPID", price: { amountCents: 1420, currency: "EUR" }, requires: [] }]);
+    const order = await gql(key, `mutation($key: String!) { placeOrder(input: { productCode: "SPID_PER" }, idempotencyKey: $key) { id } }`, { key: randomUUID() });
+    expect(order.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+  });
+});
+
 describe("buySpidVoucher", () => {
   it("buys a voucher once per idempotency key, stores its URL encrypted and lists it", async () => {
     const { apiKey: key, id: tenantId } = await gw.tenant();
