@@ -212,7 +212,7 @@ export class SandboxAdmin {
         throw new Error(`unexpected advance ${String(never)}`);
       }
     }
-    const data = (await this.call(tenant, "POST", "/_clock/advance", body, "input")) as Json;
+    const data = (await this.call(tenant, "POST", "/_clock/advance", body, `input.${key}`)) as Json;
     return { now: new Date(String(data.now)), transitions: Number(data.transitions ?? 0) };
   }
 
@@ -286,16 +286,14 @@ export class SandboxAdmin {
     if (confirm !== true) throw new BadUserInputError("reset not confirmed", [{ path: "confirm", message: "expected true, received false" }]);
     const tenantId = new Types.ObjectId(tenant.id);
     // The gateway first: a reconciler pass in between finds nothing to poll rather than missing ids.
-    const [gatewayRequests, applicants, shipments, statusEvents, webhookDeliveries, spidVouchers] = await Promise.all([
+    const [gatewayRequests, statusEvents, webhookDeliveries, spidVouchers] = await Promise.all([
       SignatureRequestModel.deleteMany({ tenantId }),
-      ApplicantModel.deleteMany({ tenantId }),
-      ShipmentModel.deleteMany({ tenantId }),
       StatusEventModel.deleteMany({ tenantId }),
       WebhookDeliveryModel.deleteMany({ tenantId }),
       SpidVoucherModel.deleteMany({ tenantId }),
+      ApplicantModel.deleteMany({ tenantId }),
+      ShipmentModel.deleteMany({ tenantId }),
     ]);
-    void applicants;
-    void shipments;
     const sandbox = (await this.call(tenant, "POST", "/_reset", {})) as Json;
     return {
       sandboxRequests: Number(sandbox.requests ?? 0),
