@@ -60,7 +60,7 @@ export class SpidService {
   async buy(tenant: TenantView, idempotencyKey: string): Promise<SpidVoucherView> {
     boundedText(idempotencyKey, "idempotencyKey", 200, { min: 1 });
     const existing = await SpidVoucherModel.findOne({ tenantId: tenant.id, idempotencyKey }).lean<VoucherRow | null>();
-    if (existing !== null) return this.view(existing);
+    if (existing !== null) return this.view(await this.settleInterrupted(existing));
     // Resolved before the intent: a live tenant without an Openapi token is refused with nothing stored.
     const client = await this.options.clients.forTenant(tenant);
     let intent: VoucherRow;
@@ -103,6 +103,21 @@ export class SpidService {
     }
     const settled = await SpidVoucherModel.findOneAndUpdate({ _id: intent._id, status: "PENDING" }, { $set: update }, { returnDocument: "after" }).lean<VoucherRow | null>();
     return this.view(settled ?? intent);
+  }
+
+  /**
+   * A purchase still PENDING long after any upstream call would have ended was interrupted (the
+   * process stopped mid-call): its outcome is unknown, and it is said so rather than called again.
+   */
+  private async settleInterrupted(row: VoucherRow): Promise<VoucherRow> {
+    if (row.status !== "PENDING" || Date.now() - row.createdAt.getTime() < this.interruptedAfterMs()) return row;
+    const failure = { code: "INTERRUPTED", message: "the purchase was interrupted before upstream's answer was stored; its outcome is unknown" };
+    const settled = await SpidVoucherModel.findOneAndUpdate({ _id: row._id, status: "PENDING" }, { $set: { status: "OUTCOME_UNKNOWN", failure } }, { returnDocument: "after" }).lean<VoucherRow | null>();
+    return settled ?? row;
+  }
+
+  private interruptedAfterMs(): number {
+    return Math.max(60_000, this.options.clients.timeoutMs * 4);
   }
 
   /** The tenant's purchases, newest first. */

@@ -1,6 +1,6 @@
 /**
  * Contract checks of sandbox answers against Openapi's own spec of ws.firmadigitale.com
- * (`../shared/upstream/firmadigitale.openapi.json`, read at test time), with ajv.
+ * (`spec/upstream/firmadigitale.openapi.json`, vendored with its licence), with ajv.
  *
  * How the spec is read, and the few places where it contradicts its own examples (errata, each
  * relaxed as narrowly as possible, with the example that proves it):

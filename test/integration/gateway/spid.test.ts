@@ -98,3 +98,15 @@ describe("buySpidVoucher", () => {
     expect((await gql(key, "{ spidVouchers { id } }")).data!.spidVouchers).toEqual([]);
   });
 });
+
+describe("an interrupted SPID purchase", () => {
+  it("is reported OUTCOME_UNKNOWN (INTERRUPTED) on the next call with its key, never sent again", async () => {
+    const { apiKey: key, id: tenantId } = await gw.tenant();
+    const idem = randomUUID();
+    // What a process that stopped between storing the intent and storing upstream's answer leaves.
+    await SpidVoucherModel.create({ tenantId, mode: "TEST", idempotencyKey: idem, productCode: "SPID_PER", priceCents: 1420, currency: "EUR", status: "PENDING", createdAt: new Date(Date.now() - 3600_000) });
+    const res = (await gql(key, BUY, { key: idem })).data!.buySpidVoucher;
+    expect(res).toMatchObject({ status: "OUTCOME_UNKNOWN", failure: { code: "INTERRUPTED" } });
+    expect(await balance(key)).toBe(100_000);
+  });
+});
