@@ -32,6 +32,25 @@ registerEnumType(SandboxOutcome, {
   },
 });
 
+export enum SandboxMailKind {
+  INSTRUCTIONS = "INSTRUCTIONS",
+  VIDEO_INVITATION = "VIDEO_INVITATION",
+  DOCUMENTS_REFUSED = "DOCUMENTS_REFUSED",
+  VIDEO_FAILED = "VIDEO_FAILED",
+  ENVELOPE = "ENVELOPE",
+}
+registerEnumType(SandboxMailKind, {
+  name: "SandboxMailKind",
+  description: "Which moment of the applicant's journey an e-mail stands for.",
+  valuesConfig: {
+    INSTRUCTIONS: { description: "After the order: what to do next." },
+    VIDEO_INVITATION: { description: "Video identification: the invitation to book the call." },
+    DOCUMENTS_REFUSED: { description: "The public officer refused the documents: upload them again." },
+    VIDEO_FAILED: { description: "The video identification failed: the request is refused." },
+    ENVELOPE: { description: "At EVASA: the certification authority's virtual envelope (PDF with fake PIN, PUK and emergency code in the sandbox)." },
+  },
+});
+
 export enum SandboxCallbackState {
   PENDING = "PENDING",
   DELIVERED = "DELIVERED",
@@ -174,7 +193,7 @@ export class SandboxMail {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { description: "INSTRUCTIONS, VIDEO_INVITATION, DOCUMENTS_REFUSED, VIDEO_FAILED or ENVELOPE." })
+  @Field(() => SandboxMailKind)
   kind!: string;
 
   @Field(() => String, { nullable: true, description: "The applicant's address from the order." })
