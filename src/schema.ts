@@ -12,8 +12,16 @@ import {
   WebhookResolver,
   TenantResolver,
   ViewerResolver,
+  SandboxResolver,
+  SpidResolver,
+  WebhookToolsResolver,
+  TimelineResolver,
   type SignatureRequestResolverDeps,
 } from "./resolvers/index.js";
+import type { SandboxAdmin } from "./services/sandbox-admin.service.js";
+import type { SpidService } from "./services/spid.service.js";
+import type { WebhookTools } from "./services/webhook-tools.service.js";
+import type { TimelineService } from "./services/timeline.service.js";
 import type { ProductService } from "./services/products.service.js";
 import type { TenantAdminService } from "./services/tenant-admin.service.js";
 import type { WebhookService } from "./services/webhooks.service.js";
@@ -32,12 +40,32 @@ export interface SchemaDeps extends SignatureRequestResolverDeps {
   pubSub: FeedPubSub;
   sessions: SessionTokenService;
   browserAccess: BrowserAccessService;
+  /** The sandbox's controls (test keys only). */
+  sandboxAdmin: SandboxAdmin;
+  /** Personal SPID vouchers (SPID_PER). */
+  spid: SpidService;
+  /** Redeliver, example event, secret rotation, deliveries per request. */
+  webhookTools: WebhookTools;
+  /** A request's whole story (signatureRequestTimeline). */
+  timelines: TimelineService;
 }
 
 /** Where the committed SDL lives; `npm run check` fails when it drifts from the code. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../schema/schema.graphql");
 
-const RESOLVERS = [TenantResolver, ViewerResolver, ProductResolver, SignatureRequestResolver, FeedResolver, WebhookResolver, SessionResolver] as const;
+const RESOLVERS = [
+  TenantResolver,
+  ViewerResolver,
+  ProductResolver,
+  SignatureRequestResolver,
+  FeedResolver,
+  WebhookResolver,
+  SessionResolver,
+  SandboxResolver,
+  SpidResolver,
+  WebhookToolsResolver,
+  TimelineResolver,
+] as const;
 
 /**
  * Builds the gateway's executable schema. With `deps` null the schema can be printed but not
@@ -55,6 +83,10 @@ export async function buildGatewaySchema(deps: SchemaDeps | null): Promise<Graph
           [FeedResolver, new FeedResolver(deps.queries)],
           [WebhookResolver, new WebhookResolver(deps.webhooks)],
           [SessionResolver, new SessionResolver(deps.adminEnabled, deps.sessions, deps.browserAccess)],
+          [SandboxResolver, new SandboxResolver(deps.sandboxAdmin)],
+          [SpidResolver, new SpidResolver(deps.spid)],
+          [WebhookToolsResolver, new WebhookToolsResolver(deps.webhookTools)],
+          [TimelineResolver, new TimelineResolver(deps.timelines)],
         ],
   );
   const container: ContainerType = {

@@ -29,6 +29,10 @@ import { ProductService } from "./services/products.service.js";
 import { RequestQueryService } from "./services/requests.service.js";
 import { DownloadService, InvalidDownloadLinkError } from "./services/downloads.service.js";
 import { SandboxControl } from "./services/sandbox-control.service.js";
+import { SandboxAdmin } from "./services/sandbox-admin.service.js";
+import { SpidService } from "./services/spid.service.js";
+import { WebhookTools } from "./services/webhook-tools.service.js";
+import { TimelineService } from "./services/timeline.service.js";
 import { TenantAdminService } from "./services/tenant-admin.service.js";
 import { CallbackReceiver } from "./services/callbacks.service.js";
 import { Reconciler } from "./services/reconciler.service.js";
@@ -222,6 +226,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   const sessions = new SessionTokenService({ cipher, logger: logger.child({ component: "session-tokens" }) });
   const contextDeps = { adminToken: config.adminToken, logger, sessions };
+  const queries = new RequestQueryService(blindIndexKey);
+  const sandboxAdmin = new SandboxAdmin(clients, sandboxBaseUrl);
+  const webhookTools = new WebhookTools(webhooks, cipher);
   const schema = await buildGatewaySchema({
     sessions,
     browserAccess: new BrowserAccessService(),
@@ -229,11 +236,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     products,
     tenantAdmin: new TenantAdminService(cipher),
     orders,
-    queries: new RequestQueryService(blindIndexKey),
+    queries,
     downloads,
     sandbox: new SandboxControl(clients, sandboxBaseUrl),
     webhooks,
     pubSub: feedBus.pubSub,
+    sandboxAdmin,
+    spid: new SpidService({ clients, cipher, logger: logger.child({ component: "spid" }) }),
+    webhookTools,
+    timelines: new TimelineService(queries, sandboxAdmin, webhookTools),
   });
   const development = config.nodeEnv === "development";
   const production = config.nodeEnv === "production";
@@ -261,7 +272,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       complexityPlugin(schema, queryLimits),
       // Before the rate limit: an operation a session token may not run costs it nothing.
       sessionScopePlugin<Context>(),
-      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: principalKey }),
+      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter, buySpidVoucher: placeOrderLimiter }, keyOf: principalKey }),
     ],
   });
   await apollo.start();

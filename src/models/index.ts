@@ -10,3 +10,4 @@ export * from "./webhook-endpoint.model.js";
 export * from "./webhook-delivery.model.js";
 export * from "./retention.js";
 export * from "./signing-key.model.js";
+export * from "./spid-voucher.model.js";

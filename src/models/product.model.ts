@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
 
-export const PRODUCT_FAMILIES = ["SIGNATURE", "ARUBA", "VIDEO", "DEVICE_ONLY", "RENEWAL", "VIDEO_UPGRADE"] as const;
+export const PRODUCT_FAMILIES = ["SIGNATURE", "ARUBA", "VIDEO", "DEVICE_ONLY", "RENEWAL", "VIDEO_UPGRADE", "SPID"] as const;
 export type ProductFamilyName = (typeof PRODUCT_FAMILIES)[number];
 
 /** The catalogue as last read from upstream, cached per mode (test and live catalogues may differ). */

@@ -20,6 +20,13 @@ const webhookDeliverySchema = new Schema(
     lastAttemptAt: { type: Date, default: null },
     lastResponseCode: { type: Number, default: null },
     lastError: { type: String, default: null },
+    /** Sent by sendExampleWebhook: not a real event (eventId names no StatusEvent). */
+    example: { type: Boolean, default: false },
+    /** Every attempt, oldest first (the last* fields repeat the newest). */
+    attemptLog: {
+      type: [{ _id: false, at: Date, responseCode: { type: Number, default: null }, error: { type: String, default: null }, durationMs: Number }],
+      default: [],
+    },
   },
   { timestamps: true },
 );

@@ -9,6 +9,9 @@ const webhookEndpointSchema = new Schema(
     /** `whsec_...` encrypted with the field cipher: it must be readable again to sign deliveries. */
     secretEncrypted: { type: String, required: true },
     deletedAt: { type: Date, default: null },
+    /** The secret before the last rotation: deliveries carry its signature too until previousSecretExpiresAt. */
+    previousSecretEncrypted: { type: String, default: null },
+    previousSecretExpiresAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

@@ -162,9 +162,21 @@ export class FirmaDigitaleClient {
     return toRequest(data, "POST /richiesta/VIDEORIC");
   }
 
+  /**
+   * GET /spid_personale: buys a personal SPID voucher (SPID_PER) and answers its one-year
+   * registration URL. A GET that spends money and returns no id, with no list to check afterwards:
+   * it goes out exactly once, never retried. An UpstreamUnavailableError leaves the outcome unknown.
+   */
+  async buySpidVoucher(): Promise<{ url: string }> {
+    const data = await this.callJson("GET", "/spid_personale", undefined, { once: true });
+    const url = (data as { url?: unknown } | null)?.url;
+    if (typeof url !== "string" || url === "") throw badData("GET /spid_personale", "an object with the voucher url");
+    return { url };
+  }
+
   /** One call returning the envelope's `data`; failures and `success: false` go through the factory. */
-  private async callJson(method: Method, path: string, body?: object): Promise<unknown> {
-    const res = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body), "application/json");
+  private async callJson(method: Method, path: string, body?: object, options: { once?: boolean } = {}): Promise<unknown> {
+    const res = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body), "application/json", options.once === true);
     const contentType = res.headers["content-type"];
     if (res.status < 200 || res.status >= 300) throw errorFromUpstream(res.status, res.body, contentType);
     let parsed: unknown;
@@ -184,7 +196,7 @@ export class FirmaDigitaleClient {
    * POST and PATCH go out exactly once: the upstream may have acted on a request whose answer was lost.
    * Returns any HTTP answer below 500 (and not 429) for the caller to interpret.
    */
-  private async exchange(method: Method, path: string, body: string | undefined, accept: string): Promise<HttpResponse> {
+  private async exchange(method: Method, path: string, body: string | undefined, accept: string, once = false): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
       accept,
@@ -194,7 +206,8 @@ export class FirmaDigitaleClient {
     const request: HttpRequest = { method, url: this.baseUrl + path, headers, timeoutMs: this.timeoutMs };
     if (body !== undefined) request.body = body;
 
-    const attempts = method === "GET" ? this.getRetries + 1 : 1;
+    // `once`: a GET that spends money (GET /spid_personale) is never retried either.
+    const attempts = method === "GET" && !once ? this.getRetries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
       let failure: UpstreamUnavailableError;
       try {

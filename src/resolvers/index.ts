@@ -8,3 +8,6 @@ export * from "./signature-request/index.js";
 export * from "./feed/index.js";
 export * from "./webhook/index.js";
 export * from "./session/index.js";
+export * from "./sandbox/index.js";
+export * from "./spid/index.js";
+export * from "./timeline/index.js";

@@ -5,6 +5,8 @@ import { CallbackDispatcher } from "./callbacks/index.js";
 import { createSandboxRouter, type SandboxTenant } from "./http/index.js";
 import { sandboxAccountModel, sandboxCallbackModel, sandboxRequestModel } from "./models/index.js";
 import { SandboxService } from "./service/index.js";
+import { SandboxControls } from "./service/sandbox-controls.js";
+import { InboxRecorder, sandboxMailModel } from "./inbox/index.js";
 import type { SandboxCipher } from "./sandbox-cipher.js";
 
 export interface SandboxOptions {
@@ -56,6 +58,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     allowPrivateTargets: options.allowPrivateCallbackTargets ?? false,
     cipher: options.cipher,
   });
+  const inbox = new InboxRecorder(sandboxMailModel(options.connection), options.cipher);
   const service = new SandboxService({
     requests: sandboxRequestModel(options.connection),
     accounts: sandboxAccountModel(options.connection),
@@ -63,6 +66,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     logger,
     now,
     cipher: options.cipher,
+    inbox,
+  });
+  const controls = new SandboxControls({
+    service,
+    requests: sandboxRequestModel(options.connection),
+    accounts: sandboxAccountModel(options.connection),
+    callbacks: sandboxCallbackModel(options.connection),
+    dispatcher,
+    inbox,
   });
   const { router, release } = createSandboxRouter({
     service,
@@ -70,6 +82,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     logger,
     holdMs: options.faultHoldMs ?? 30_000,
     random: options.random ?? Math.random,
+    controls,
+    inbox,
   });
   const tickMs = options.tickMs ?? 1_000;
   let timer: NodeJS.Timeout | null = null;

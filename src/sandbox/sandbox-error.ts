@@ -58,6 +58,11 @@ export const Errors = {
   /** POST /richiesta/{codice_prodotto} when the wallet cannot pay; the balance as the upstream prints it. */
   insufficientCredit: (balance: number): SandboxError =>
     sandboxError(402, 207, `Insufficient Credit in Wallet: ${formatBalance(balance)}`),
+  /** GET /spid_personale when Namirial has no vouchers left (the spec's 422 example). */
+  spidSoldOut: (): SandboxError => sandboxError(422, 800, "spid personale sold out"),
+  /** GET /spid_personale when the wallet cannot pay (the spec's 402 example: code 801, not 207). */
+  spidInsufficientCredit: (balance: number): SandboxError =>
+    sandboxError(402, 801, `Insufficient Credit in Wallet: ${formatBalance(balance)}`),
   /** POST /richiesta/{codice_prodotto} with a malformed e-mail. */
   emailNotValid: (): SandboxError => sandboxError(406, 247, "email not valid"),
   /** POST /richiesta/{codice_prodotto} without `anagrafica` (or `anagrafica_spedizione`: same code, field named). */

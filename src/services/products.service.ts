@@ -5,12 +5,15 @@ import { escapeRegex } from "../security/index.js";
 import type { UpstreamClients } from "./upstream-clients.service.js";
 import type { TenantView } from "./tenants.service.js";
 
+/** The orderable families, plus SPID: SPID_PER is bought with buySpidVoucher, not placeOrder. */
+export type CatalogueFamily = ProductFamily | "SPID";
+
 /** A catalogue entry as the gateway serves it. */
 export interface ProductView {
   code: string;
   name: string;
   authority: string;
-  family: ProductFamily;
+  family: CatalogueFamily;
   price: { amountCents: number; currency: string };
   blank: boolean;
   requires: string[];
@@ -24,18 +27,19 @@ export interface ProductFilterInput {
 }
 
 /** What an order of each family needs; shown to frontends so they can build the right form. */
-const REQUIREMENTS: Record<ProductFamily, string[]> = {
+const REQUIREMENTS: Record<CatalogueFamily, string[]> = {
   SIGNATURE: ["APPLICANT", "SHIPPING_ADDRESS", "SIGNED_FORM"],
   ARUBA: ["APPLICANT", "SHIPPING_ADDRESS", "ID_DOCUMENT_AT_ORDER", "SIGNED_FORM"],
   VIDEO: ["CONTACT"],
   DEVICE_ONLY: ["RECIPIENT"],
   RENEWAL: [],
   VIDEO_UPGRADE: ["EXISTING_REQUEST"],
+  SPID: [],
 };
 
 /** Stored product → view. */
 export function toProductView(p: Pick<ProductFields, "code" | "name" | "authority" | "family" | "priceCents" | "currency" | "blank">): ProductView {
-  const family = p.family as ProductFamily;
+  const family = p.family as CatalogueFamily;
   return {
     code: p.code,
     name: p.name,
@@ -102,7 +106,10 @@ export class ProductService {
 
   private async refresh(tenant: TenantView): Promise<void> {
     const client = await this.clients.forTenant(tenant);
-    const products = (await client.listProducts()).map(fromUpstreamProduct).filter((p) => p.family !== null && p.authority !== null);
+    const products = (await client.listProducts())
+      .map(fromUpstreamProduct)
+      .map((p) => ({ ...p, family: p.family ?? (p.code === "SPID_PER" ? ("SPID" as const) : null) }))
+      .filter((p) => p.family !== null && p.authority !== null);
     if (products.length > 0) {
       await ProductModel.bulkWrite(
         products.map((p) => ({

@@ -18,6 +18,15 @@ export interface WebhookEndpointView {
   url: string;
   description: string;
   createdAt: Date;
+  /** While set and in the future, deliveries are signed with the previous secret too. */
+  previousSecretExpiresAt: Date | null;
+}
+
+export interface WebhookAttemptView {
+  at: Date;
+  responseCode: number | null;
+  error: string | null;
+  durationMs: number;
 }
 
 export interface WebhookDeliveryView {
@@ -32,6 +41,10 @@ export interface WebhookDeliveryView {
   lastResponseCode: number | null;
   lastError: string | null;
   createdAt: Date;
+  /** The exact body signed and sent. */
+  body: string;
+  example: boolean;
+  attemptLog: WebhookAttemptView[];
 }
 
 /** A new secret in Standard Webhooks' format: `whsec_` + base64 of 32 random bytes. */
@@ -43,6 +56,14 @@ export function generateWebhookSecret(): string {
 export function signWebhook(secret: string, messageId: string, timestampSeconds: number, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
   return `v1,${createHmac("sha256", key).update(`${messageId}.${timestampSeconds}.${body}`).digest("base64")}`;
+}
+
+/**
+ * The `webhook-signature` header: one `v1,<sig>` per secret, space-separated (Standard Webhooks),
+ * so during a rotation's overlap receivers holding either secret can verify.
+ */
+export function signatureHeader(secrets: readonly string[], messageId: string, timestampSeconds: number, body: string): string {
+  return secrets.map((s) => signWebhook(s, messageId, timestampSeconds, body)).join(" ");
 }
 
 /** DNS resolution of every address of a host (tests replace it). */
@@ -99,9 +120,11 @@ interface EndpointRow {
   description?: string | null;
   secretEncrypted: string;
   createdAt: Date;
+  previousSecretEncrypted?: string | null;
+  previousSecretExpiresAt?: Date | null;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   _id: Types.ObjectId;
   endpointId: Types.ObjectId;
   eventId: Types.ObjectId;
@@ -114,13 +137,16 @@ interface DeliveryRow {
   lastResponseCode: number | null;
   lastError: string | null;
   createdAt: Date;
+  example?: boolean;
+  attemptLog?: { at: Date; responseCode?: number | null; error?: string | null; durationMs?: number }[];
 }
 
 function endpointView(row: EndpointRow): WebhookEndpointView {
-  return { id: row._id.toHexString(), url: row.url, description: row.description ?? "", createdAt: row.createdAt };
+  const overlap = row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date() ? row.previousSecretExpiresAt : null;
+  return { id: row._id.toHexString(), url: row.url, description: row.description ?? "", createdAt: row.createdAt, previousSecretExpiresAt: overlap };
 }
 
-function deliveryView(row: DeliveryRow): WebhookDeliveryView {
+export function deliveryView(row: DeliveryRow): WebhookDeliveryView {
   return {
     id: row._id.toHexString(),
     endpointId: row.endpointId.toHexString(),
@@ -133,6 +159,9 @@ function deliveryView(row: DeliveryRow): WebhookDeliveryView {
     lastResponseCode: row.lastResponseCode ?? null,
     lastError: row.lastError ?? null,
     createdAt: row.createdAt,
+    body: row.body,
+    example: row.example === true,
+    attemptLog: (row.attemptLog ?? []).map((a) => ({ at: a.at, responseCode: a.responseCode ?? null, error: a.error ?? null, durationMs: a.durationMs ?? 0 })),
   };
 }
 
@@ -291,18 +320,22 @@ export class WebhookService {
     const attempts = delivery.attempts + 1;
     let code: number | null = null;
     let error: string | null = null;
+    const started = Date.now();
     try {
       // Checked again at delivery (the name may resolve elsewhere now than at registration), and the
       // connection pinned to the addresses this check saw: no second DNS answer is ever used.
       const target = await resolveWebhookTarget(endpoint.url, { allowPrivate: this.options.allowPrivateTargets, lookup: this.options.lookup });
-      const secret = this.options.cipher.decrypt(endpoint.secretEncrypted);
+      const secrets = [this.options.cipher.decrypt(endpoint.secretEncrypted)];
+      if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > new Date()) {
+        secrets.push(this.options.cipher.decrypt(endpoint.previousSecretEncrypted));
+      }
       const timestamp = Math.floor(Date.now() / 1000);
       const headers = {
         "content-type": "application/json",
         "user-agent": "firma-gateway-webhooks/1",
         "webhook-id": delivery.messageId,
         "webhook-timestamp": String(timestamp),
-        "webhook-signature": signWebhook(secret, delivery.messageId, timestamp, delivery.body),
+        "webhook-signature": signatureHeader(secrets, delivery.messageId, timestamp, delivery.body),
       };
       code = await postPinned(target, headers, delivery.body, this.options.requestTimeoutMs ?? 10_000);
       if (code < 200 || code >= 300) error = `endpoint answered HTTP ${code}`;
@@ -310,10 +343,11 @@ export class WebhookService {
       error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : "request failed";
     }
     const now = new Date();
+    const logged = { $push: { attemptLog: { at: new Date(started), responseCode: code, error, durationMs: now.getTime() - started } } };
     if (error === null) {
       await WebhookDeliveryModel.updateOne(
         { _id: delivery._id },
-        { $set: { status: "SUCCEEDED", attempts, lastAttemptAt: now, lastResponseCode: code, lastError: null, nextAttemptAt: null } },
+        { $set: { status: "SUCCEEDED", attempts, lastAttemptAt: now, lastResponseCode: code, lastError: null, nextAttemptAt: null }, ...logged },
       );
       return;
     }
@@ -330,6 +364,7 @@ export class WebhookService {
           lastError: error,
           nextAttemptAt: final ? null : new Date(now.getTime() + delay),
         },
+        ...logged,
       },
     );
     if (!final && delay <= (this.options.pollIntervalMs ?? 1_000)) {

@@ -6,6 +6,9 @@ import type { RequestQueryService, RequestView } from "../../services/requests.s
 import type { FeedService, RequestNotice, StatusEventView } from "../../services/events.service.js";
 import { SignatureRequest } from "../signature-request/signature-request.type.js";
 import type { FeedContext } from "./feed-context.js";
+import { checkFeedFilter, filterFeed } from "../../services/feed-filter.service.js";
+import type { RequestStatus } from "../../models/index.js";
+import { SignatureRequestStatus } from "../signature-request/signature-request.type.js";
 import { StatusEvent } from "./status-event.type.js";
 
 function feedOf(ctx: FeedContext): FeedService {
@@ -29,13 +32,22 @@ export class FeedResolver {
 
   @Subscription(() => StatusEvent, {
     description:
-      "The tenant's status events. With `after` (a cursor), every event after it is replayed from the log first, then the feed continues live, without gap or duplicate; without it, events from now on. Reconnect with the last cursor received to miss nothing.",
-    subscribe: async ({ args, context }: SubscribeData<{ after?: string | null }>) => {
+      "The tenant's status events. With `after` (a cursor), every event after it is replayed from the log first, then the feed continues live, without gap or duplicate; without it, events from now on. Reconnect with the last cursor received to miss nothing. `status` (the new status) and `productCode` narrow the feed on the server, replay included.",
+    subscribe: async ({ args, context }: SubscribeData<{ after?: string | null; status?: RequestStatus[] | null; productCode?: string[] | null }>) => {
       const tenant = requireTenant(context);
-      return feedOf(context).open(tenant.id, args.after, tenant.subject);
+      const tenantId = tenant.id;
+      const filter = { status: args.status, productCode: args.productCode };
+      // Checked before the feed opens, so a bad filter opens nothing.
+      checkFeedFilter(filter);
+      return filterFeed(await feedOf(context).open(tenantId, args.after, tenant.subject), tenantId, filter);
     },
   })
-  statusEvents(@Root() event: StatusEventView, @Arg("after", () => String, { nullable: true }) _after: string | null): StatusEventView {
+  statusEvents(
+    @Root() event: StatusEventView,
+    @Arg("after", () => String, { nullable: true }) _after: string | null,
+    @Arg("status", () => [SignatureRequestStatus], { nullable: true, description: "Only events whose new status is one of these (1 to 30)." }) _status: RequestStatus[] | null,
+    @Arg("productCode", () => [String], { nullable: true, description: "Only events of requests of these products (1 to 30 codes)." }) _productCode: string[] | null,
+  ): StatusEventView {
     return event;
   }
 

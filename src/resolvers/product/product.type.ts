@@ -15,6 +15,7 @@ export enum ProductFamily {
   DEVICE_ONLY = "DEVICE_ONLY",
   RENEWAL = "RENEWAL",
   VIDEO_UPGRADE = "VIDEO_UPGRADE",
+  SPID = "SPID",
 }
 registerEnumType(ProductFamily, {
   name: "ProductFamily",
@@ -26,6 +27,7 @@ registerEnumType(ProductFamily, {
     DEVICE_ONLY: { description: "Blank devices and readers: `device` input (recipient and quantity)." },
     RENEWAL: { description: "Certificate renewals and foreign signatures: `renewal` input." },
     VIDEO_UPGRADE: { description: "Adds video recognition to an existing request: `videoUpgrade` input." },
+    SPID: { description: "A personal SPID voucher (SPID_PER): bought with buySpidVoucher, not placeOrder." },
   },
 });
 

@@ -1,2 +1,3 @@
 export * from "./webhook.type.js";
 export * from "./webhook.resolver.js";
+export * from "./webhook-tools.resolver.js";

@@ -30,6 +30,9 @@ export class WebhookEndpoint {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: "While in the future, deliveries carry the previous secret's signature too (after rotateWebhookSecret)." })
+  previousSecretExpiresAt!: Date | null;
 }
 
 @ObjectType()
@@ -39,6 +42,33 @@ export class CreateWebhookEndpointPayload {
 
   @Field(() => String, { description: "`whsec_...`: verifies `webhook-signature`. Shown only here, once." })
   secret!: string;
+}
+
+@ObjectType({ description: "One HTTP attempt of a webhook delivery." })
+export class WebhookAttempt {
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => Int, { nullable: true, description: "The endpoint's HTTP status; null when it gave none." })
+  responseCode!: number | null;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => Int)
+  durationMs!: number;
+}
+
+@ObjectType()
+export class RotateWebhookSecretPayload {
+  @Field(() => WebhookEndpoint)
+  endpoint!: WebhookEndpoint;
+
+  @Field(() => String, { description: "The new `whsec_...`. Shown only here, once." })
+  secret!: string;
+
+  @Field(() => Date, { nullable: true, description: "Until then `webhook-signature` carries both signatures; null: the old secret stopped at once." })
+  previousSecretExpiresAt!: Date | null;
 }
 
 @ObjectType({ description: "One status event sent (or being sent) to one endpoint." })
@@ -72,4 +102,16 @@ export class WebhookDelivery {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  @Field(() => ID)
+  endpointId!: string;
+
+  @Field(() => String, { description: "The exact JSON body signed and sent." })
+  body!: string;
+
+  @Field(() => Boolean, { description: "Sent by sendExampleWebhook, not a real status event." })
+  example!: boolean;
+
+  @Field(() => [WebhookAttempt], { description: "Every attempt, oldest first." })
+  attemptLog!: WebhookAttempt[];
 }

@@ -59,6 +59,8 @@ export class CallbackDispatcher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  /** Deliveries whose retries were cancelled by a reset: never scheduled again. */
+  private readonly cancelled = new Set<string>();
 
   constructor(private readonly options: CallbackDispatcherOptions) {}
 
@@ -132,6 +134,42 @@ export class CallbackDispatcher {
     return docs.map((d) => ({ ...d, body: this.options.cipher.decrypt(d.body) }));
   }
 
+  /**
+   * Sends a stored delivery's body again as a new delivery (its own attempts and retries); the
+   * first attempt is awaited. Null when the tenant has no such delivery.
+   */
+  async resend(tenantId: string, id: string): Promise<SandboxCallbackDoc | null> {
+    const original = await this.options.model.findOne({ _id: id, tenantId }).lean();
+    if (original === null) return null;
+    const { _id: _old, ...rest } = original;
+    const created = await this.options.model.create({
+      ...rest,
+      state: "pending",
+      reason: null,
+      attempts: [],
+      nextAttemptAt: null,
+      seq: ++this.seq,
+      createdAt: new Date(),
+    });
+    const d = created.toObject() as SandboxCallbackDoc;
+    await this.track(this.send(d));
+    await this.options.model.updateOne({ _id: d._id }, { $set: outcome(d) });
+    this.planRetry(d);
+    return { ...d, body: this.options.cipher.decrypt(d.body) };
+  }
+
+  /** Cancels the tenant's planned retries, for good (before its deliveries are deleted). */
+  async cancel(tenantId: string): Promise<void> {
+    const pending = await this.options.model.find({ tenantId, state: "pending" }, { _id: 1 }).lean();
+    for (const d of pending) {
+      const key = d._id.toHexString();
+      this.cancelled.add(key);
+      const timer = this.timers.get(key);
+      if (timer !== undefined) clearTimeout(timer);
+      this.timers.delete(key);
+    }
+  }
+
   /** Cancels planned retries and waits for attempts in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -152,6 +190,7 @@ export class CallbackDispatcher {
   private schedule(d: SandboxCallbackDoc, waitMs: number): void {
     if (this.stopped) return;
     const key = d._id.toHexString();
+    if (this.cancelled.has(key)) return;
     const timer = setTimeout(() => {
       this.timers.delete(key);
       void this.track(this.attempt(d));

@@ -74,3 +74,13 @@ function buildFamilyIndex(data: Record<string, string[]>): Map<string, ProductFa
   }
   return index;
 }
+
+/** SPID_PER, sold through GET /spid_personale (not /richiesta): Namirial's personal SPID voucher. */
+export function findSpidProduct(): Readonly<Prodotto> {
+  const spid = prodotti.find((p) => p.codice_prodotto === SPID_PRODUCT_CODE);
+  if (spid === undefined) throw new Error(`catalogue.json: ${SPID_PRODUCT_CODE} is missing`);
+  return spid;
+}
+
+/** The code of the personal SPID voucher. */
+export const SPID_PRODUCT_CODE = "SPID_PER";

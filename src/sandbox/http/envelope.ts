@@ -31,5 +31,9 @@ export const HttpErrors = {
   tooLarge: (): SandboxError => sandboxError(413, 413, "the body is larger than the sandbox accepts (25 MB)"),
   injected: (): SandboxError => sandboxError(503, 503, "service unavailable (injected by the sandbox's fault settings)"),
   badControl: (message: string): SandboxError => sandboxError(400, 400, message),
+  /** A control that does not apply to the current state (`field: why`). */
+  conflict: (message: string): SandboxError => sandboxError(409, 409, message),
+  /** A control naming a request or callback the tenant does not have. */
+  missing: (message: string): SandboxError => sandboxError(404, 404, message),
   internal: (): SandboxError => sandboxError(500, 500, "internal sandbox error"),
 } as const;

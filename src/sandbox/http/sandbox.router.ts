@@ -1,9 +1,12 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
-import { catalogue } from "../catalogue/index.js";
+import { prodotti } from "../catalogue/index.js";
+import type { InboxRecorder } from "../inbox/index.js";
+import type { SandboxControls } from "../service/sandbox-controls.js";
+import { registerControlRoutes } from "./controls.routes.js";
 import type { FaultSettings, SandboxCallbackDoc } from "../models/index.js";
 import { isSandboxError, type SandboxError } from "../sandbox-error.js";
-import { MAX_ADVANCE_SECONDS, isObjectIdHex, type SandboxService } from "../service/index.js";
+import { isObjectIdHex, type SandboxService } from "../service/index.js";
 import { HttpErrors, sendData, sendError, sendTextError } from "./envelope.js";
 
 /** Who is calling, as the gateway's tenants know them. */
@@ -20,6 +23,9 @@ export interface SandboxRouterOptions {
   holdMs: number;
   /** Random source for fault injection (tests replace it). */
   random: () => number;
+  /** Schedule, forced outcomes, resends, reset and inbox (the dashboard's controls). */
+  controls: SandboxControls;
+  inbox: InboxRecorder;
 }
 
 /** What a handler produced; `respond` sends it, or withholds it under an injected timeout. */
@@ -71,9 +77,11 @@ export function createSandboxRouter(options: SandboxRouterOptions): { router: Ro
   const api = (h: Handler): ReturnType<typeof authed> => authed(h, true);
   const control = (h: Handler): ReturnType<typeof authed> => authed(h, false);
 
+  // All 26 products, SPID_PER included (sold through /spid_personale, not /richiesta).
+  router.get("/prodotti", api(async () => ({ kind: "data", data: prodotti })));
   router.get(
-    "/prodotti",
-    api(async () => ({ kind: "data", data: catalogue.map(({ family: _family, ...p }) => p) })),
+    "/spid_personale",
+    api(async (_req, tenantId) => result(await service.spidVoucher(tenantId))),
   );
   router.get(
     "/richiesta",
@@ -102,21 +110,7 @@ export function createSandboxRouter(options: SandboxRouterOptions): { router: Ro
     }),
   );
 
-  router.get("/_clock", control(async (_req, tenantId) => ({ kind: "data", data: await service.clock(tenantId) })));
-  router.post(
-    "/_clock/advance",
-    control(async (req, tenantId) => {
-      const seconds = (req.body as { seconds?: unknown } | undefined)?.seconds;
-      if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_ADVANCE_SECONDS) {
-        return fail(
-          HttpErrors.badControl(
-            `seconds: expected an integer from 1 to ${MAX_ADVANCE_SECONDS}, got ${JSON.stringify(seconds ?? null)}`,
-          ),
-        );
-      }
-      return { kind: "data", data: await service.advance(tenantId, seconds) };
-    }),
-  );
+  registerControlRoutes(router, control, { controls: options.controls, inbox: options.inbox, deliveryView });
   router.get("/_wallet", control(async (_req, tenantId) => ({ kind: "data", data: await service.wallet(tenantId) })));
   router.put(
     "/_wallet",
@@ -246,19 +240,20 @@ function parseFaults(body: unknown): Partial<FaultSettings> | SandboxError {
         out[key] = value;
         break;
       case "drop_callbacks":
+      case "spid_sold_out":
         if (typeof value !== "boolean") {
-          return HttpErrors.badControl(`drop_callbacks: expected a boolean, got ${JSON.stringify(value)}`);
+          return HttpErrors.badControl(`${key}: expected a boolean, got ${JSON.stringify(value)}`);
         }
-        out.drop_callbacks = value;
+        out[key] = value;
         break;
       default:
-        return HttpErrors.badControl(`${key}: unknown setting, expected error_rate, timeout_rate or drop_callbacks`);
+        return HttpErrors.badControl(`${key}: unknown setting, expected error_rate, timeout_rate, drop_callbacks or spid_sold_out`);
     }
   }
   return out;
 }
 
-function deliveryView(d: SandboxCallbackDoc): Record<string, unknown> {
+export function deliveryView(d: SandboxCallbackDoc): Record<string, unknown> {
   return {
     id: d._id.toHexString(),
     request_id: d.requestId,

@@ -8,6 +8,8 @@ export interface FaultSettings {
   timeout_rate: number;
   /** Drop every callback of this tenant (attempts are logged as dropped). */
   drop_callbacks: boolean;
+  /** GET /spid_personale answers 422/800 "spid personale sold out". */
+  spid_sold_out: boolean;
 }
 
 /** One tenant's sandbox state (collection `sandbox_accounts`, `_id` = tenant id). */
@@ -24,14 +26,14 @@ export interface SandboxAccountDoc {
 export const DEFAULT_BALANCE_CENTS = 100_000;
 
 /** Faults are off until a key turns them on. */
-export const NO_FAULTS: FaultSettings = Object.freeze({ error_rate: 0, timeout_rate: 0, drop_callbacks: false });
+export const NO_FAULTS: FaultSettings = Object.freeze({ error_rate: 0, timeout_rate: 0, drop_callbacks: false, spid_sold_out: false });
 
 const accountSchema = new Schema<SandboxAccountDoc>(
   {
     _id: { type: String, required: true },
     balanceCents: { type: Number, required: true },
     clockOffsetMs: { type: Number, required: true },
-    faults: { error_rate: Number, timeout_rate: Number, drop_callbacks: Boolean },
+    faults: { error_rate: Number, timeout_rate: Number, drop_callbacks: Boolean, spid_sold_out: Boolean },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, minimize: false },

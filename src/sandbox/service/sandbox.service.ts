@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Types, type Model } from "mongoose";
 import type { Logger } from "pino";
-import { findProduct, type CatalogueProduct } from "../catalogue/index.js";
+import { findProduct, findSpidProduct, type CatalogueProduct } from "../catalogue/index.js";
 import type { CallbackDispatcher, StatusChangeNotice } from "../callbacks/index.js";
 import { checkIdDocument, checkSignedForm, decodeBase64Strict } from "../documents/index.js";
 import { renderModulo } from "../documents/index.js";
@@ -30,6 +30,7 @@ import { checkBodyBounds, validateOrderBody } from "../validation/index.js";
 import { TenantLock } from "./tenant-lock.js";
 import { toUpstream } from "./request.view.js";
 import { openAnagrafica, sealAnagrafica, type SandboxCipher } from "../sandbox-cipher.js";
+import type { InboxRecorder } from "../inbox/index.js";
 
 /** Video recognition surcharge (Aruba's `videoriconoscimento: true`, POST /richiesta/VIDEORIC), cents. */
 export const VIDEO_SURCHARGE_CENTS = 1500;
@@ -48,6 +49,8 @@ export interface SandboxServiceDeps {
   now: () => Date;
   /** Keeps tax codes and document numbers encrypted in the sandbox's own collections. */
   cipher: SandboxCipher;
+  /** Records the applicant's e-mails at each step (the sandbox inbox). */
+  inbox?: InboxRecorder;
 }
 
 /** The tenant clock's state as GET /sandbox/_clock shows it. */
@@ -98,6 +101,32 @@ export class SandboxService {
   /** The tenant clock: real time plus the tenant's offset. */
   clockOf(account: SandboxAccountDoc): Date {
     return new Date(this.deps.now().getTime() + account.clockOffsetMs);
+  }
+
+  /**
+   * Runs `work` under the tenant lock after applying what the tenant clock made due, with the
+   * account and the tenant's now (for the control endpoints built outside this class).
+   */
+  async withTenant<T>(tenantId: string, work: (acc: SandboxAccountDoc, now: Date) => Promise<T>): Promise<T> {
+    return this.lock.run(tenantId, async () => {
+      const acc = await this.account(tenantId);
+      const now = this.clockOf(acc);
+      await this.processDue(tenantId, now);
+      return work(acc, now);
+    });
+  }
+
+  /** GET /spid_personale: debits SPID_PER's price and answers a one-year registration voucher URL. */
+  async spidVoucher(tenantId: string): Promise<{ url: string } | SandboxError> {
+    return this.lock.run(tenantId, async () => {
+      const acc = await this.account(tenantId);
+      if (acc.faults?.spid_sold_out === true) return Errors.spidSoldOut();
+      const price = cents(findSpidProduct().prezzo);
+      if (acc.balanceCents < price) return Errors.spidInsufficientCredit(acc.balanceCents / 100);
+      await this.deps.accounts.updateOne({ _id: tenantId }, { $inc: { balanceCents: -price } });
+      const voucher = `sbx-${randomBytes(5).toString("hex")}-${randomBytes(5).toString("hex")}`;
+      return { url: `https://onboarding.sandbox.invalid/wizard/userSelfRegistration?voucher=${voucher}` };
+    });
   }
 
   /** GET /sandbox/_clock. */
@@ -329,6 +358,7 @@ export class SandboxService {
     acc: SandboxAccountDoc,
     events: readonly { doc: SandboxRequestDoc; step: Step; view: Body }[],
   ): Promise<void> {
+    await this.deps.inbox?.record(events);
     const notices: StatusChangeNotice[] = [];
     for (const { doc, step, view } of events) {
       if (doc.callback === null) continue;
@@ -373,6 +403,7 @@ export class SandboxService {
       applyVideoUpgrade(doc, now);
       doc.paidCents += price;
       await this.save(doc);
+      await this.deps.inbox?.videoBooked(doc, now);
       await this.deps.accounts.updateOne({ _id: tenantId }, { $inc: { balanceCents: -price } });
       return this.view(doc);
     });

@@ -430,3 +430,34 @@ describe("FirmaDigitaleClient construction", () => {
     expect(() => new FirmaDigitaleClient(options)).toThrow(TypeError);
   });
 });
+
+describe("FirmaDigitaleClient buySpidVoucher", () => {
+  it("answers the voucher URL of GET /spid_personale", async () => {
+    const url = "https://onboarding.namirialtsp.com/wizard/userSelfRegistration?voucher=rzeup-0000GJA0000cNS";
+    upstream().get("/spid_personale").reply(200, { data: { url }, success: true, message: "", error: null }, JSON_TYPE);
+    await expect(client().buySpidVoucher()).resolves.toEqual({ url });
+  });
+
+  it.each([
+    ["a 503", (s: nock.Interceptor) => s.reply(503, "busy")],
+    ["a timeout", (s: nock.Interceptor) => s.delay(500).reply(200, { data: { url: "x" }, success: true, message: "", error: null }, JSON_TYPE)],
+    ["a connection reset", (s: nock.Interceptor) => s.replyWithError({ code: "ECONNRESET", message: "socket hang up" })],
+  ])("never retries this GET after %s: one request, UPSTREAM_UNAVAILABLE", async (_name, answer) => {
+    const scope = answer(upstream().get("/spid_personale").once());
+    const retry = upstream().get("/spid_personale").reply(200, { data: { url: "https://retried.example" }, success: true, message: "", error: null }, JSON_TYPE);
+    const err = await rejection(client({ getRetries: 5, timeoutMs: 50 }).buySpidVoucher());
+    expect(err).toBeInstanceOf(UpstreamUnavailableError);
+    expect(scope.isDone()).toBe(true);
+    expect(retry.isDone()).toBe(false);
+    nock.cleanAll();
+  });
+
+  it("maps 402/801 and 422/800 to UPSTREAM_REJECTED with the upstream code", async () => {
+    upstream().get("/spid_personale").reply(402, { success: false, message: "Insufficient Credit in Wallet: 182.03", error: 801, data: null }, JSON_TYPE);
+    const poor = (await rejection(client().buySpidVoucher())) as UpstreamRejectedError;
+    expect(poor.upstreamCode).toBe(801);
+    upstream().get("/spid_personale").reply(422, { success: false, message: "spid personale sold out", error: 800, data: null }, JSON_TYPE);
+    const soldOut = (await rejection(client().buySpidVoucher())) as UpstreamRejectedError;
+    expect(soldOut.upstreamCode).toBe(800);
+  });
+});

@@ -18,7 +18,7 @@ describe("sandbox fault injection", () => {
     const a = app.tenant();
     const b = app.tenant();
     const set = await app.call("PUT", "/_faults", { key: a.key, body: { error_rate: 1 } });
-    expect(set.json.data).toEqual({ error_rate: 1, timeout_rate: 0, drop_callbacks: false });
+    expect(set.json.data).toEqual({ error_rate: 1, timeout_rate: 0, drop_callbacks: false, spid_sold_out: false });
     const failed = await app.call("POST", "/richiesta/RINFIR", { key: a.key, body: validOrderBody("rinnovo") });
     expect([failed.status, failed.json.success, failed.json.error]).toEqual([503, false, 503]);
     expect((await app.call("GET", "/prodotti", { key: b.key })).status).toBe(200);
@@ -55,6 +55,6 @@ describe("sandbox fault injection", () => {
       const res = await app.call("PUT", "/_faults", { key, body });
       expect([res.status, res.json.error]).toEqual([400, 400]);
     }
-    expect((await app.call("GET", "/_faults", { key })).json.data).toEqual({ error_rate: 0, timeout_rate: 0, drop_callbacks: false });
+    expect((await app.call("GET", "/_faults", { key })).json.data).toEqual({ error_rate: 0, timeout_rate: 0, drop_callbacks: false, spid_sold_out: false });
   });
 });

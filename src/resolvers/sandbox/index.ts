@@ -1,0 +1,3 @@
+export * from "./sandbox.type.js";
+export * from "./sandbox.input.js";
+export * from "./sandbox.resolver.js";

@@ -1,0 +1,2 @@
+export * from "./spid.type.js";
+export * from "./spid.resolver.js";

@@ -1,0 +1,2 @@
+export * from "./timeline.type.js";
+export * from "./timeline.resolver.js";

@@ -1,0 +1,3 @@
+export * from "./inbox.model.js";
+export * from "./inbox.recorder.js";
+export { renderEnvelope } from "./envelope.pdf.js";
