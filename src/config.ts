@@ -28,6 +28,8 @@ export interface Config {
   sandboxCallbackRetentionDays: number;
   /** MAX_WS_PER_TENANT: open graphql-ws connections per tenant and replica; more are closed with 4008. */
   maxWsPerTenant: number;
+  /** The sandbox dashboard at /dashboard and GraphiQL: on, except with NODE_ENV=production unless DASHBOARD=on. */
+  dashboard: boolean;
   /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
 }
@@ -41,6 +43,14 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/** DASHBOARD=on|off; unset: on, except in production. */
+function dashboardSwitch(value: string | null, nodeEnv: string, problems: string[]): boolean {
+  if (value === null) return nodeEnv !== "production";
+  if (value === "on" || value === "off") return value === "on";
+  problems.push(`DASHBOARD: expected on or off, got ${JSON.stringify(value)}`);
+  return false;
+}
 
 /** Reads and validates the environment; throws ConfigError listing every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -125,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRetentionDays,
     sandboxCallbackRetentionDays,
     maxWsPerTenant,
+    dashboard: dashboardSwitch(str("DASHBOARD"), str("NODE_ENV") ?? "development", problems),
     timings,
   };
   if (problems.length > 0) throw new ConfigError(problems);

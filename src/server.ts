@@ -39,6 +39,7 @@ import { Reconciler } from "./services/reconciler.service.js";
 import type { FieldCipherLike } from "./services/field-cipher.js";
 import type { HttpTransport } from "./provider/index.js";
 import { graphiqlRouter } from "./http/graphiql.js";
+import { dashboardRouter } from "./http/dashboard.js";
 import { accessLog } from "./http/access-log.js";
 import { createMetrics } from "./observability/metrics.js";
 import { Redis } from "ioredis";
@@ -247,7 +248,6 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     timelines: new TimelineService(queries, sandboxAdmin, webhookTools),
   });
   const development = config.nodeEnv === "development";
-  const production = config.nodeEnv === "production";
   const metrics = createMetrics();
   // Rate limits per API key (token buckets); over Redis when configured, so every replica spends from one budget.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
@@ -311,7 +311,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     }),
     sandbox.router,
   );
-  if (!production) app.use(graphiqlRouter());
+  // The dashboard and the GraphiQL it links to: off in production unless DASHBOARD=on.
+  if (config.dashboard) {
+    app.use(graphiqlRouter());
+    app.use("/dashboard", dashboardRouter());
+  }
 
   app.post(
     "/callbacks/firmadigitale/:requestId/:secret",

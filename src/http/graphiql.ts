@@ -14,6 +14,41 @@ const ASSETS: Record<string, string> = {
   "graphiql.css": path.join(dirOf("graphiql"), "graphiql.min.css"),
 };
 
+/** The README's walk-through as GraphiQL tabs: what a partner runs first. */
+const EXAMPLES = [
+  { query: "# 1. What can I order, and what does each order need?\n{\n  products { code name family price { amountCents currency } requires }\n}\n" },
+  {
+    query:
+      "# 2. Order a smart card kit (same idempotency key, same request).\nmutation Order($input: PlaceOrderInput!) {\n  placeOrder(idempotencyKey: \"order-2026-0001\", input: $input) { id status requestCode }\n}\n",
+    variables: JSON.stringify(
+      {
+        input: {
+          productCode: "KIT",
+          signature: {
+            shipping: "EXPRESS",
+            applicant: {
+              firstName: "Mario", lastName: "Rossi", taxCode: "RSSMRA85C15H501R", birthDate: "1985-03-15", sex: "M",
+              birthPlace: "Roma", birthProvince: "RM", birthCountry: "Italia", email: "mario.rossi@example.com", phone: "+393331234567",
+              residence: { address: "Via del Corso 1", city: "Roma", province: "RM", postalCode: "00186", country: "Italia" },
+              shipping: { recipient: "Mario Rossi", address: "Via del Corso 1", city: "Roma", province: "RM", postalCode: "00186" },
+              document: { type: "carta d'identità", number: "CA12345AB", issuedBy: "Comune di Roma", issueDate: "2020-01-10", expiryDate: "2030-01-10" },
+            },
+          },
+        },
+      },
+      null,
+      2,
+    ),
+  },
+  { query: "# 3. The registration form to print and sign.\nmutation { registrationFormUrl(requestId: \"<id>\") { url expiresAt } }\n" },
+  { query: "# 4. Test keys: move the sandbox clock to the next scheduled step.\nmutation { advanceSandboxClockBy(input: { toNextTransition: true }) { now transitions } }\n" },
+  {
+    query:
+      "# 5. The request's whole story.\n{\n  signatureRequestTimeline(id: \"<id>\") {\n    request { status }\n    statusChanges { status at sandboxAt }\n    callbacks { status state body }\n    nextMoves\n  }\n}\n",
+  },
+  { query: "# 6. Every status change, live (graphql-ws).\nsubscription { statusEvents { cursor sequence requestId from to at } }\n" },
+].map((tab) => ({ ...tab, headers: JSON.stringify({ Authorization: "Bearer fgw_test_..." }, null, 2) }));
+
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -28,10 +63,13 @@ const PAGE = `<!doctype html>
 <script src="/graphiql/assets/react-dom.js"></script>
 <script src="/graphiql/assets/graphiql.js"></script>
 <script>
-  const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
+  const fetcher = GraphiQL.createFetcher({ url: "/graphql", subscriptionUrl: location.origin.replace(/^http/, "ws") + "/graphql" });
+  // /graphql#examples (linked from the dashboard): the README's walk-through, one tab per step.
+  const examples = location.hash === "#examples" ? ${JSON.stringify(EXAMPLES)} : undefined;
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {
       fetcher,
+      defaultTabs: examples,
       defaultEditorToolsVisibility: "headers",
       headers: JSON.stringify({ Authorization: "Bearer fgw_test_..." }, null, 2),
       defaultQuery: "# Put your API key in the Headers tab below, then run:\\n{\\n  viewer { tenant { id name mode } }\\n  products { code name family price { amountCents currency } }\\n}\\n",
