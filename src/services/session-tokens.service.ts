@@ -17,6 +17,8 @@ export const MAX_SUBJECT_LENGTH = 200;
 const SUBJECT_PATTERN = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
 const ISSUER = "firma-gateway";
+/** Key ids as createKey makes them: `k`, the creation time in base 36, 8 hex digits. */
+const KEY_ID_PATTERN = /^k[0-9a-z]{1,12}[0-9a-f]{8}$/;
 /** Tokens already verified, so a page's repeated requests cost a map lookup, not a signature check. */
 const VERIFIED_CACHE_MAX = 10_000;
 const AUDIENCE = "firma-gateway/graphql";
@@ -98,7 +100,6 @@ export class SessionTokenService {
   private readonly verified = new Map<string, SessionClaims>();
   private readonly rotateAfterMs: number;
   private readonly now: () => number;
-  private lastReload = 0;
   private reloading: Promise<void> | null = null;
   private creating: Promise<KeyEntry> | null = null;
 
@@ -153,11 +154,12 @@ export class SessionTokenService {
     } catch {
       return { ok: false, reason: "TOKEN_INVALID" };
     }
-    if (typeof kid !== "string") return { ok: false, reason: "TOKEN_INVALID" };
+    if (typeof kid !== "string" || !KEY_ID_PATTERN.test(kid)) return { ok: false, reason: "TOKEN_INVALID" };
     let key = this.keys.get(kid);
     if (key === undefined) {
-      // Minted by another replica with a key this one has not loaded yet (at most one reload a second).
-      await this.reload(false);
+      // Minted by another replica with a key this one has not loaded yet: one read of the keys, like
+      // an unknown API key costs one lookup.
+      await this.reload();
       key = this.keys.get(kid);
       if (key === undefined) return { ok: false, reason: "TOKEN_INVALID" };
     }
@@ -186,7 +188,7 @@ export class SessionTokenService {
 
   /** The newest key, made when there is none young enough. */
   private async signingKey(): Promise<KeyEntry> {
-    if (this.keys.size === 0) await this.reload(true);
+    if (this.keys.size === 0) await this.reload();
     const newest = this.newest();
     if (newest !== null && newest.createdAt + this.rotateAfterMs > this.now()) return newest;
     this.creating ??= this.createKey().finally(() => {
@@ -213,9 +215,7 @@ export class SessionTokenService {
     return entry;
   }
 
-  private async reload(force: boolean): Promise<void> {
-    if (!force && this.now() - this.lastReload < 1_000) return this.reloading ?? undefined;
-    this.lastReload = this.now();
+  private async reload(): Promise<void> {
     this.reloading ??= (async () => {
       try {
         const since = new Date(this.now() - this.rotateAfterMs - MAX_SESSION_TTL_SECONDS * 1000);

@@ -248,7 +248,7 @@ describe("session token validity", () => {
   it("answers UNAUTHENTICATED for a token signed by an unknown key", async () => {
     const { privateKey } = generateKeyPairSync("ed25519");
     const token = await new SignJWT({ tid: tenant.id, scp: ALL_SCOPES, ver: 0 })
-      .setProtectedHeader({ alg: "EdDSA", kid: "k-unknown" })
+      .setProtectedHeader({ alg: "EdDSA", kid: "kzzzzzz0123abcd" })
       .setIssuer("firma-gateway")
       .setAudience("firma-gateway/graphql")
       .setSubject("mallory")
