@@ -123,6 +123,56 @@ function parseOpQuery(msg: Buffer, length: number, requestId: number): Request {
   return { requestId, opCode: OP_QUERY, command, moreToCome: false, fullCollectionName: ns.value };
 }
 
+/**
+ * A document already in BSON form (a stored document's cached bytes): replies embed it as is instead
+ * of serializing the same document again on every read.
+ */
+export class RawDoc {
+  constructor(readonly bytes: Buffer) {}
+}
+
+const EMBEDDED_DOCUMENT = 0x03;
+const ARRAY = 0x04;
+
+function hasRaw(v: unknown): boolean {
+  if (v instanceof RawDoc) return true;
+  if (Array.isArray(v)) return v.length > 0 && v.some((x) => x instanceof RawDoc);
+  if (v === null || typeof v !== "object" || (v as { _bsontype?: unknown })._bsontype !== undefined) return false;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  // Replies nest raw documents only in cursor batches: {cursor: {firstBatch|nextBatch: [...]}}.
+  const o = v as Doc;
+  return hasRaw(o["cursor"]) || hasRaw(o["firstBatch"]) || hasRaw(o["nextBatch"]);
+}
+
+function element(type: number, key: string, body: Buffer): Buffer[] {
+  return [Buffer.from([type]), Buffer.from(`${key}\0`, "utf8"), body];
+}
+
+/** BSON of a document whose values may be (or contain, in cursor batches) RawDoc. */
+function encodeWithRaw(doc: Doc | unknown[]): Buffer {
+  const parts: Buffer[] = [];
+  const entries: Array<[string, unknown]> = Array.isArray(doc) ? doc.map((v, i) => [String(i), v]) : Object.entries(doc);
+  for (const [k, v] of entries) {
+    if (v instanceof RawDoc) parts.push(...element(EMBEDDED_DOCUMENT, k, v.bytes));
+    else if (hasRaw(v)) parts.push(...element(Array.isArray(v) ? ARRAY : EMBEDDED_DOCUMENT, k, encodeWithRaw(v as Doc)));
+    else {
+      // One element serialized alone, without its enclosing document's length and terminator.
+      const one = serializeBson({ [k]: v });
+      parts.push(one.subarray(4, one.length - 1));
+    }
+  }
+  let length = 5;
+  for (const p of parts) length += p.length;
+  const head = Buffer.alloc(4);
+  head.writeInt32LE(length, 0);
+  return Buffer.concat([head, ...parts, Buffer.alloc(1)], length);
+}
+
+/** Serializes a reply; cursor batches may hold RawDoc entries, copied in without re-encoding. */
+export function serializeReply(reply: Doc): Buffer {
+  return hasRaw(reply) ? encodeWithRaw(reply) : serializeBson(reply);
+}
+
 let nextRequestId = 1;
 
 function header(length: number, responseTo: number, opCode: number): Buffer {
@@ -136,7 +186,7 @@ function header(length: number, responseTo: number, opCode: number): Buffer {
 
 /** Builds an OP_MSG reply with a single body section. */
 export function buildOpMsg(responseTo: number, reply: Doc): Buffer {
-  const body = serializeBson(reply);
+  const body = serializeReply(reply);
   const length = HEADER_SIZE + 4 + 1 + body.length;
   const flagsAndKind = Buffer.alloc(5);
   return Buffer.concat([header(length, responseTo, OP_MSG), flagsAndKind, body], length);
@@ -144,7 +194,7 @@ export function buildOpMsg(responseTo: number, reply: Doc): Buffer {
 
 /** Builds an OP_REPLY, the answer to a legacy OP_QUERY. */
 export function buildOpReply(responseTo: number, reply: Doc): Buffer {
-  const body = serializeBson(reply);
+  const body = serializeReply(reply);
   const fixed = Buffer.alloc(20);
   fixed.writeInt32LE(8, 0); // AwaitCapable
   // cursorID (8 bytes) and startingFrom stay 0
