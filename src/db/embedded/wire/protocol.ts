@@ -168,9 +168,71 @@ function encodeWithRaw(doc: Doc | unknown[]): Buffer {
   return Buffer.concat([head, ...parts, Buffer.alloc(1)], length);
 }
 
+const CURSOR_KEY = Buffer.from("cursor\0");
+const ID_KEY = Buffer.from("id\0");
+const NS_KEY = Buffer.from("ns\0");
+const OK_KEY = Buffer.from("ok\0");
+
+/**
+ * The reply of find/getMore, `{cursor: {firstBatch|nextBatch: [RawDoc...], id: Long, ns}, ok: 1}`,
+ * written into one buffer with `headroom` bytes free in front (for the message header); null for
+ * any other shape.
+ */
+function writeCursorReply(reply: Doc, headroom: number): Buffer | null {
+  const keys = Object.keys(reply);
+  const cursor = reply["cursor"] as Doc;
+  if (keys.length !== 2 || keys[0] !== "cursor" || reply["ok"] !== 1) return null;
+  const ckeys = Object.keys(cursor);
+  const batchKey = ckeys[0];
+  const batch = batchKey === undefined ? undefined : cursor[batchKey];
+  const id = cursor["id"] as { _bsontype?: string; low: number; high: number } | undefined;
+  const ns = cursor["ns"];
+  if (ckeys.length !== 3 || (batchKey !== "firstBatch" && batchKey !== "nextBatch") || ckeys[1] !== "id" || ckeys[2] !== "ns") return null;
+  if (!Array.isArray(batch) || !batch.every((d) => d instanceof RawDoc) || id?._bsontype !== "Long" || typeof ns !== "string") return null;
+  const docs = batch as RawDoc[];
+  let arraySize = 5;
+  for (let i = 0; i < docs.length; i++) arraySize += 2 + String(i).length + docs[i]!.bytes.length;
+  const nsBytes = Buffer.byteLength(ns, "utf8");
+  const cursorSize = 4 + (2 + batchKey.length + arraySize) + (1 + ID_KEY.length + 8) + (1 + NS_KEY.length + 4 + nsBytes + 1) + 1;
+  const size = 4 + (1 + CURSOR_KEY.length + cursorSize) + (1 + OK_KEY.length + 4) + 1;
+  const buf = Buffer.allocUnsafe(headroom + size);
+  let p = headroom;
+  p = buf.writeInt32LE(size, p);
+  buf[p++] = EMBEDDED_DOCUMENT;
+  p += CURSOR_KEY.copy(buf, p);
+  p = buf.writeInt32LE(cursorSize, p);
+  buf[p++] = ARRAY;
+  p += buf.write(batchKey, p, "latin1");
+  buf[p++] = 0;
+  p = buf.writeInt32LE(arraySize, p);
+  for (let i = 0; i < docs.length; i++) {
+    buf[p++] = EMBEDDED_DOCUMENT;
+    p += buf.write(String(i), p, "latin1");
+    buf[p++] = 0;
+    p += docs[i]!.bytes.copy(buf, p);
+  }
+  buf[p++] = 0; // end of the array
+  buf[p++] = 0x12; // int64
+  p += ID_KEY.copy(buf, p);
+  p = buf.writeInt32LE(id.low, p);
+  p = buf.writeInt32LE(id.high, p);
+  buf[p++] = 0x02; // string
+  p += NS_KEY.copy(buf, p);
+  p = buf.writeInt32LE(nsBytes + 1, p);
+  p += buf.write(ns, p, "utf8");
+  buf[p++] = 0;
+  buf[p++] = 0; // end of cursor
+  buf[p++] = 0x10; // int32, as BSON.serialize writes ok: 1
+  p += OK_KEY.copy(buf, p);
+  p = buf.writeInt32LE(1, p);
+  buf[p++] = 0; // end of reply
+  if (p !== buf.length) throw new Error(`cursor reply size mismatch: wrote ${p - headroom} of ${size} bytes`);
+  return buf;
+}
+
 /** Serializes a reply; cursor batches may hold RawDoc entries, copied in without re-encoding. */
 export function serializeReply(reply: Doc): Buffer {
-  return hasRaw(reply) ? encodeWithRaw(reply) : serializeBson(reply);
+  return hasRaw(reply) ? (writeCursorReply(reply, 0) ?? encodeWithRaw(reply)) : serializeBson(reply);
 }
 
 let nextRequestId = 1;
@@ -186,6 +248,14 @@ function header(length: number, responseTo: number, opCode: number): Buffer {
 
 /** Builds an OP_MSG reply with a single body section. */
 export function buildOpMsg(responseTo: number, reply: Doc): Buffer {
+  // A find/getMore reply of cached documents is written straight behind its header: one buffer.
+  const direct = hasRaw(reply) ? writeCursorReply(reply, HEADER_SIZE + 5) : null;
+  if (direct) {
+    header(direct.length, responseTo, OP_MSG).copy(direct, 0);
+    direct.writeUInt32LE(0, HEADER_SIZE); // flags
+    direct[HEADER_SIZE + 4] = 0; // section kind: body
+    return direct;
+  }
   const body = serializeReply(reply);
   const length = HEADER_SIZE + 4 + 1 + body.length;
   const flagsAndKind = Buffer.alloc(5);
