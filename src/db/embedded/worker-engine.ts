@@ -5,6 +5,7 @@
  * for its fsync); the parent forwards stats and TTL-sweep calls, receives log lines, and closes it.
  */
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { EngineLogger } from "./server.js";
@@ -60,8 +61,29 @@ export function rebuildError(wire: WireError): Error {
   return err;
 }
 
+// Data directories held by engine threads started from here. Each thread has its own copy of the
+// storage modules, so the lock's in-process bookkeeping cannot see a sibling thread; this can.
+const heldByThreads = new Set<string>();
+
 /** Starts the engine in a worker thread and resolves once it accepts connections. */
-export function startEngineInWorker(options: WorkerEngineOptions): Promise<WorkerEngine> {
+export async function startEngineInWorker(options: WorkerEngineOptions): Promise<WorkerEngine> {
+  const key = options.dbpath === null ? null : resolve(options.dbpath);
+  if (key !== null) {
+    if (heldByThreads.has(key)) throw new DbPathInUseError(`data directory ${options.dbpath} is already open in this process`);
+    heldByThreads.add(key);
+  }
+  try {
+    const engine = await launch(options);
+    if (key === null) return engine;
+    const close = engine.close;
+    return { ...engine, close: () => close().finally(() => heldByThreads.delete(key)) };
+  } catch (err) {
+    if (key !== null) heldByThreads.delete(key);
+    throw err;
+  }
+}
+
+function launch(options: WorkerEngineOptions): Promise<WorkerEngine> {
   const { logger, closeTimeoutMs = 5_000, ...start } = options;
   const worker = newWorker(start);
   const pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();

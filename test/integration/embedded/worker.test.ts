@@ -112,6 +112,21 @@ describe("embedded engine in a worker thread", () => {
     }
   });
 
+  it("refuses a second engine thread on a data directory already open in this process", async () => {
+    const dbpath = await tempDir();
+    const first = await startEngineInWorker({ ...base, dbpath });
+    try {
+      const err = await rejectionOf(startEngineInWorker({ ...base, dbpath }));
+      expect(err).toBeInstanceOf(DbPathInUseError);
+      expect(err).toMatchObject({ code: 98 });
+    } finally {
+      await first.close();
+    }
+    // Released on close: the directory opens again.
+    const again = await startEngineInWorker({ ...base, dbpath });
+    await again.close();
+  });
+
   it("propagates a listen error with its code", async () => {
     const first = await startEngine({ port: 0, dbpath: null });
     try {
