@@ -2,13 +2,19 @@
  * Embedded engine point lookups: by `_id` and by a unique indexed field, through the official
  * driver over TCP, on collections of 1,000 and 100,000 documents. A real index keeps the
  * 100k/1k throughput ratio near 1; a scan falls roughly with the collection size (shown by the
- * unindexed row). The same lookups against an in-process Map are the ceiling of this harness.
+ * unindexed row). The same lookups against an in-process Map bound what any store could do here;
+ * the wire-only ceiling (a minimal OP_MSG server answering a fixed reply over the same loopback
+ * TCP path, through the same driver) bounds what any wire-protocol server could: the engine's
+ * findOne by `_id` is reported as a share of it.
  */
 import { MongoClient, type Collection, type Document } from "mongodb";
 import { startEngine } from "../src/db/embedded/index.js";
+import { startCeilingServer } from "./wire-ceiling.js";
 import { printTable, runConcurrent, seededRandom, summarise, type RoundResult, type RoundsSummary } from "./lib.js";
 
 const SIZES = [1_000, 100_000] as const;
+const WIRE_CEILING = "wire-only OP_MSG server, fixed reply (ceiling)";
+const BY_ID = "driver: findOne by _id";
 const CONCURRENCY = 16;
 const OPS = 4_000;
 const ROUNDS = 5;
@@ -75,8 +81,12 @@ function round(c: Case): Promise<RoundResult> {
 export async function run(): Promise<void> {
   const engine = await startEngine({ host: "127.0.0.1", port: 0, dbpath: null });
   const client = new MongoClient(engine.uri, { directConnection: true, maxPoolSize: CONCURRENCY });
+  const ceiling = await startCeilingServer(person(0));
+  const ceilingClient = new MongoClient(ceiling.uri, { directConnection: true, maxPoolSize: CONCURRENCY });
   try {
     await client.connect();
+    await ceilingClient.connect();
+    const fixed = ceilingClient.db("bench").collection<Person>("ceiling");
     const db = client.db("bench_engine");
     const cases: Case[] = [];
     const plans: Array<[string, string]> = [];
@@ -100,7 +110,9 @@ export async function run(): Promise<void> {
 
       add("Map.get by _id (ceiling)", size, async (i) => byId.get(i));
       add("Map.get by email (ceiling)", size, async (i) => byEmail.get(`user${i}@example.com`));
-      add("driver: findOne by _id", size, (i) => coll.findOne({ _id: i }));
+      // The fixed reply is document 0 whatever the key: only its presence is checked.
+      add(WIRE_CEILING, size, async (i) => ((await fixed.findOne({ _id: i })) ? { _id: i } : null));
+      add(BY_ID, size, (i) => coll.findOne({ _id: i }));
       add("driver: findOne by unique email", size, (i) => coll.findOne({ email: `user${i}@example.com` }));
       add("driver: findOne by unindexed n (scan)", size, (i) => coll.findOne({ n: i }), SCAN_OPS, SCAN_ROUNDS);
     }
@@ -127,10 +139,16 @@ export async function run(): Promise<void> {
         return [name, a.medianOpsPerSec, b.medianOpsPerSec, b.medianOpsPerSec / a.medianOpsPerSec, b.p50Ms, b.p99Ms];
       }),
     );
+    console.log(
+      `\nfindOne by _id as a share of the wire-only ceiling (goal >= 0.5): ` +
+        SIZES.map((size) => `@${size} ${(summary(BY_ID, size).medianOpsPerSec / summary(WIRE_CEILING, size).medianOpsPerSec).toFixed(2)}`).join(", "),
+    );
     console.log("\nplans (explain executionStats):");
     printTable(["query", "winning plan"], plans);
   } finally {
     await client.close();
+    await ceilingClient.close();
+    await ceiling.close();
     await engine.close();
   }
 }

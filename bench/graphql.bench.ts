@@ -3,14 +3,16 @@
  * shipment) through the whole gateway, next to two baselines measured in the same run: a bare
  * Node HTTP server answering the same bytes (the ceiling), and plain graphql-js executing the same
  * operation on the same schema and context behind a bare Node server (the gateway minus Apollo
- * and express).
+ * and express). Then the list query once more on two fresh gateways, the embedded engine in-process
+ * and in a worker thread (the default), to show what moving it off the event loop buys.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import { execute, parse } from "graphql";
-import { startTestGateway } from "../test/helpers/gateway.js";
+import { startTestGateway, type TestGateway } from "../test/helpers/gateway.js";
+import type { EngineThread } from "../src/db/connect.js";
 import { applicantInput, PLACE_ORDER, recipientInput } from "../test/helpers/orders.js";
 import { pino } from "pino";
 import { buildContext } from "../src/context.js";
@@ -58,9 +60,8 @@ async function load(url: string, body: string, apiKey: string): Promise<{ rps: n
   return { rps: median(rps), p50: median(p50), p99: median(p99) };
 }
 
-/** Runs the GraphQL benchmark (see the file comment). */
-export async function run(): Promise<void> {
-  const gw = await startTestGateway();
+/** A tenant with 50 placed orders (half KIT with an applicant, half LETTORE with a shipment). */
+async function seed(gw: TestGateway): Promise<string> {
   const { apiKey } = await gw.tenant("TEST", "bench");
   await sandboxPut(gw.url, apiKey, "_wallet", { balance: 1_000_000 });
   for (let i = 0; i < 50; i++) {
@@ -70,6 +71,24 @@ export async function run(): Promise<void> {
     const res = await gw.graphql(PLACE_ORDER, { input, key: randomUUID() }, apiKey);
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
   }
+  return apiKey;
+}
+
+/** The list query against a fresh gateway whose embedded engine runs on `engineThread`. */
+async function listOn(engineThread: EngineThread): Promise<{ rps: number; p50: number; p99: number }> {
+  const gw = await startTestGateway({}, {}, { engineThread });
+  try {
+    const apiKey = await seed(gw);
+    return await load(gw.url, JSON.stringify({ query: LIST_50 }), apiKey);
+  } finally {
+    await gw.close();
+  }
+}
+
+/** Runs the GraphQL benchmark (see the file comment). */
+export async function run(): Promise<void> {
+  const gw = await startTestGateway();
+  const apiKey = await seed(gw);
 
   const rows: (string | number)[][] = [];
   for (const [name, query] of [["products", PRODUCTS], ["list of 50 requests", LIST_50]] as const) {
@@ -109,4 +128,15 @@ export async function run(): Promise<void> {
   console.log(`${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds each, medians; latencies in ms`);
   printTable(["target", "req/s", "p50 ms", "p99 ms", "ratio"], rows);
   await gw.close();
+
+  const inprocess = await listOn("inprocess");
+  const worker = await listOn("worker");
+  console.log("\nlist of 50 requests, embedded engine in-process vs in a worker thread (fresh gateway each)");
+  printTable(
+    ["engine", "req/s", "p50 ms", "p99 ms", "ratio"],
+    [
+      ["in-process", inprocess.rps, inprocess.p50, inprocess.p99, 1],
+      ["worker thread", worker.rps, worker.p50, worker.p99, worker.rps / inprocess.rps],
+    ],
+  );
 }

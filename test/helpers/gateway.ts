@@ -1,6 +1,6 @@
 import { pino, type Logger } from "pino";
 import { loadConfig, type Config } from "../../src/config.js";
-import { connectDatabase, type Database } from "../../src/db/connect.js";
+import { connectDatabase, type Database, type EngineThread } from "../../src/db/connect.js";
 import { startServer, type RunningServer, type Timings } from "../../src/server.js";
 import { loadEncryptionKeys } from "../../src/security/index.js";
 import { createTenant } from "../../src/services/tenants.service.js";
@@ -28,13 +28,15 @@ export interface TestGateway {
 export interface TestGatewayOptions {
   /** The logger every part of the gateway (database, server, sandbox) writes to; silent by default. */
   logger?: Logger;
+  /** Where the embedded engine runs (default: EMBEDDED_ENGINE, else a worker thread). */
+  engineThread?: EngineThread;
 }
 
 /** Starts a whole gateway on 127.0.0.1 port 0 with an in-memory embedded engine (one per test file). */
 export async function startTestGateway(env: Record<string, string> = {}, timings: Partial<Timings> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", NODE_ENV: "test", RATE_LIMIT_PER_MINUTE: "1000000", ORDER_RATE_LIMIT_PER_MINUTE: "1000000", ...env });
   const logger = options.logger ?? pino({ level: "silent" });
-  const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: null, logger, monitorCommands: true });
+  const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: null, logger, monitorCommands: true, engineThread: options.engineThread });
   const cipher = await loadEncryptionKeys({ env: {}, dataDir: null, embedded: true });
   const server = await startServer({ config, db, logger, cipher, timings: { sandboxTickMs: 0, reconcileIntervalMs: 60_000, ...timings } });
   return {

@@ -4,6 +4,7 @@ import type { EngineStats } from "./storage/collection.js";
 export type { EngineLogger } from "./server.js";
 export type { EngineStats, PlanInfo } from "./storage/collection.js";
 export { DbPathInUseError } from "./storage/persistence.js";
+export { startEngineInWorker, type WorkerEngine, type WorkerEngineOptions } from "./worker-engine.js";
 
 export interface EngineOptions {
   host?: string /* default 127.0.0.1 */;

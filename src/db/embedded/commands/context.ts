@@ -2,6 +2,7 @@ import { BSON, Long } from "bson";
 import type { Catalog, Op } from "../storage/catalog.js";
 import { MAX_BSON_SIZE, type EngineStats, type StoredDoc } from "../storage/collection.js";
 import { fromWire, isPlainObject, toWire, type Doc } from "../storage/values.js";
+import { RawDoc } from "../wire/protocol.js";
 import { CommandError, ErrorCode } from "./errors.js";
 
 /** What a command handler may touch. Handlers are synchronous, so each command is atomic. */
@@ -63,7 +64,7 @@ export function outDoc(doc: StoredDoc): Doc {
 
 interface OpenCursor {
   ns: string;
-  docs: Doc[];
+  docs: Array<Doc | RawDoc>;
   pos: number;
   lastUsed: number;
   /** Opened with noCursorTimeout: never expired for idleness. */
@@ -82,13 +83,13 @@ export class CursorStore {
   private next = 1n;
 
   /** Takes up to `batchSize` documents (and at most ~16 MiB) from `docs` starting at `pos`. */
-  private take(c: OpenCursor, batchSize: number | undefined): Doc[] {
-    const out: Doc[] = [];
+  private take(c: OpenCursor, batchSize: number | undefined): Array<Doc | RawDoc> {
+    const out: Array<Doc | RawDoc> = [];
     let bytes = 0;
     const limit = batchSize && batchSize > 0 ? batchSize : Infinity;
     while (c.pos < c.docs.length && out.length < limit) {
       const d = c.docs[c.pos]!;
-      const size = BSON.calculateObjectSize(d);
+      const size = d instanceof RawDoc ? d.bytes.length : BSON.calculateObjectSize(d);
       if (out.length > 0 && bytes + size > BATCH_BYTES) break;
       bytes += size;
       out.push(d);
@@ -98,7 +99,7 @@ export class CursorStore {
   }
 
   /** Builds the `cursor` reply of find/aggregate, keeping a cursor open if documents remain. */
-  first(ns: string, docs: Doc[], batchSize: number | undefined, singleBatch: boolean, noTimeout = false): Doc {
+  first(ns: string, docs: Array<Doc | RawDoc>, batchSize: number | undefined, singleBatch: boolean, noTimeout = false): Doc {
     const c: OpenCursor = { ns, docs, pos: 0, lastUsed: Date.now(), noTimeout };
     const firstBatch = this.take(c, batchSize ?? 101);
     let id = Long.ZERO;

@@ -1,5 +1,6 @@
 import { canonicalKey } from "../storage/bson-order.js";
-import { assertDocSize, withId, type Collection, type StoredDoc } from "../storage/collection.js";
+import { RawDoc } from "../wire/protocol.js";
+import { assertDocSize, bsonOf, withId, type Collection, type StoredDoc } from "../storage/collection.js";
 import { indexValues } from "../storage/index-store.js";
 import { fromWire, isPlainObject, type Doc, type Hints } from "../storage/values.js";
 import {
@@ -126,13 +127,18 @@ export function execFind(cmd: Doc, ctx: CommandContext) {
     { sort: optDoc(cmd, "sort"), skip: optNumber(cmd, "skip"), limit: limit || undefined, collation, variables },
     ctx.stats,
   );
+  const projection = optDoc(cmd, "projection");
+  // Without a projection the reply carries the stored documents' cached BSON, not a new encoding.
+  if (!projection || Object.keys(projection).length === 0) {
+    return { db, name, out: result.docs.map((d) => new RawDoc(bsonOf(d))), plan: result.plan, singleBatch };
+  }
   const projected = projectDocs(
     result.docs.map((d) => d.view),
     filter,
-    optDoc(cmd, "projection"),
+    projection,
     { collation, variables },
   );
-  const out = projected.map((v, i) => outDoc({ view: v, hints: result.docs[i]!.hints }));
+  const out: Array<Doc | RawDoc> = projected.map((v, i) => outDoc({ view: v, hints: result.docs[i]!.hints }));
   return { db, name, out, plan: result.plan, singleBatch };
 }
 

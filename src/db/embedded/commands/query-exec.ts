@@ -1,4 +1,4 @@
-import { compareBson, typeRank } from "../storage/bson-order.js";
+import { canonicalKey, compareBson, typeRank } from "../storage/bson-order.js";
 import { indexValues } from "../storage/index-store.js";
 import { compileQuery, type Collation, type EvalOptions } from "../storage/mingo-context.js";
 import type { Collection, EngineStats, PlanInfo, StoredDoc } from "../storage/collection.js";
@@ -74,6 +74,8 @@ function isPlainScalar(v: unknown): boolean {
  * compiling a mingo Query copies its whole operator table, which dominated point lookups.
  */
 export function compileFilter(filter: Doc): Matcher {
+  const fast = compileEqualityFilter(filter);
+  if (fast) return fast;
   const entries = Object.entries(filter);
   if (entries.length <= 4 && entries.every(([k, v]) => !k.startsWith("$") && isPlainScalar(v))) {
     return {
@@ -86,6 +88,43 @@ export function compileFilter(filter: Doc): Matcher {
     };
   }
   return compileQuery(filter);
+}
+
+function sameValue(have: unknown, want: unknown): boolean {
+  return want === null ? have === null || have === undefined : have !== undefined && typeRank(have) === typeRank(want) && compareBson(have, want) === 0;
+}
+
+/**
+ * Filters of field equalities that also use `$eq` or `$in` over scalars (the dataloaders' `_id: {$in}`)
+ * are matched directly too: mingo's $in hashes every candidate value, which showed in list queries.
+ * Any other shape returns null and goes the general way.
+ */
+function compileEqualityFilter(filter: Doc): Matcher | null {
+  const conds: Array<[string, (have: unknown) => boolean]> = [];
+  for (const [path, cond] of Object.entries(filter)) {
+    if (path.startsWith("$") || conds.length === 4) return null;
+    if (isPlainScalar(cond)) {
+      conds.push([path, (have) => sameValue(have, cond)]);
+      continue;
+    }
+    if (!isPlainObject(cond)) return null;
+    const ops = Object.keys(cond);
+    if (ops.length !== 1) return null;
+    const arg = cond[ops[0]!];
+    if (ops[0] === "$eq" && isPlainScalar(arg)) conds.push([path, (have) => sameValue(have, arg)]);
+    else if (ops[0] === "$in" && Array.isArray(arg) && arg.every(isPlainScalar)) {
+      // Values by canonical key (1, 1.0 and Long 1 share one), confirmed with the exact comparison.
+      const byKey = new Map<string, unknown[]>();
+      const matchesNull = arg.includes(null);
+      for (const want of arg) if (want !== null) byKey.set(canonicalKey(want), [...(byKey.get(canonicalKey(want)) ?? []), want]);
+      conds.push([
+        path,
+        (have) =>
+          have === null || have === undefined ? matchesNull : (byKey.get(canonicalKey(have))?.some((want) => sameValue(have, want)) ?? false),
+      ]);
+    } else return null;
+  }
+  return { test: (view) => conds.every(([path, test]) => indexValues(view, path).values.some(test)) };
 }
 
 /** Finds matching documents, using an index when the filter allows, and records the plan. */

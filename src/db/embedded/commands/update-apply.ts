@@ -1,9 +1,9 @@
 import { Timestamp } from "bson";
 import { updateOne } from "mingo/updater";
 import { canonicalKey } from "../storage/bson-order.js";
-import { withId, type StoredDoc } from "../storage/collection.js";
+import { bsonOf, withId, type StoredDoc } from "../storage/collection.js";
 import { compilePipeline, mingoOptions, type EvalOptions } from "../storage/mingo-context.js";
-import { bsonType, carryHints, cloneView, fromWire, getPath, isPlainObject, serializeBson, toWire, type Doc, type Hints } from "../storage/values.js";
+import { bsonType, carryHints, cloneView, fromWire, getPath, isPlainObject, type Doc, type Hints } from "../storage/values.js";
 import { CommandError, ErrorCode, asCommandError } from "./errors.js";
 import { isOperatorUpdate } from "./query-exec.js";
 
@@ -239,5 +239,5 @@ export function applyUpdate(
 
 /** True when two stored documents serialize to different bytes (nModified counts only real changes). */
 export function changed(a: StoredDoc, b: StoredDoc): boolean {
-  return !serializeBson(toWire(a.view, a.hints)).equals(serializeBson(toWire(b.view, b.hints)));
+  return !bsonOf(a).equals(bsonOf(b));
 }

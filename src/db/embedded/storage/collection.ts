@@ -1,8 +1,8 @@
-import { BSON, ObjectId } from "bson";
+import { ObjectId } from "bson";
 import { CommandError, ErrorCode } from "../commands/errors.js";
 import { canonicalKey, compareBson, typeRank } from "./bson-order.js";
 import { Index, type IndexSpec, type Range } from "./index-store.js";
-import { isPlainObject, toWire, viewHints, type Doc, type Hints } from "./values.js";
+import { isPlainObject, serializeBson, toWire, viewHints, type Doc, type Hints } from "./values.js";
 
 function remember(doc: StoredDoc): void {
   if (doc.hints) viewHints.set(doc.view, doc.hints);
@@ -47,9 +47,23 @@ export function withId(view: Doc): Doc {
   return { _id, ...rest };
 }
 
+// Stored documents are never changed in place (updates build a new StoredDoc), so the BSON of one,
+// once made, serves every later read of it.
+const storedBson = new WeakMap<StoredDoc, Buffer>();
+
+/** The stored document's wire form as BSON bytes, serialized once per stored version. */
+export function bsonOf(doc: StoredDoc): Buffer {
+  let bytes = storedBson.get(doc);
+  if (!bytes) {
+    bytes = serializeBson(toWire(doc.view, doc.hints));
+    storedBson.set(doc, bytes);
+  }
+  return bytes;
+}
+
 /** Rejects documents over MongoDB's 16 MiB limit. */
 export function assertDocSize(doc: StoredDoc): void {
-  const size = BSON.calculateObjectSize(toWire(doc.view, doc.hints));
+  const size = bsonOf(doc).length;
   if (size > MAX_BSON_SIZE) {
     throw new CommandError(ErrorCode.BSONObjectTooLarge, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_SIZE}`);
   }
@@ -186,6 +200,12 @@ export class Collection {
       // With several conditions on one field, an equality is the most selective to plan on.
       const prev = conds.get(field);
       if (pred && (!prev || (pred.kind === "points" && prev.kind !== "points"))) conds.set(field, pred);
+    }
+    // A lookup by one _id value (findById, the point lookup of every ORM) needs no index scan.
+    const byId = conds.get("_id");
+    if (byId && byId.kind === "points" && byId.values.length === 1) {
+      const doc = this.docs.get(canonicalKey(byId.values[0]));
+      return { docs: doc ? [doc] : [], plan: { stage: "IXSCAN", indexName: "_id_" }, sorted: true };
     }
     let best: IndexPlan | null = null;
     for (const ix of this.indexes.values()) {

@@ -121,6 +121,13 @@ const CONTEXT = Context.init({
   window: windowOperators,
 } as never);
 
+// mingo copies every operator table of the context it is given for each Query, Aggregator and
+// update it builds (ComputeOptions.init → Context.from), which dominated small queries. This
+// context is complete and never changed after start-up (mingo's own addOps calls only add operators
+// it already holds, never replace one), so it is shared instead of copied.
+const contextFrom = Context.from.bind(Context);
+Context.from = (...ctx: Context[]): Context => (ctx.length === 1 && ctx[0] === CONTEXT ? CONTEXT : contextFrom(...ctx));
+
 /** A non-simple collation: how strings compare under it (see commands/collation.ts). */
 export interface Collation {
   /** What mingo's $sort stage takes. */
