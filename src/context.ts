@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import { authenticateApiKey, hashApiKey, type TenantView } from "./services/tenants.service.js";
+import { authenticateApiKeyWithId, hashApiKey, type TenantView } from "./services/tenants.service.js";
+import type { Principal } from "./security/principal.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors/index.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
@@ -10,6 +11,8 @@ export interface Context {
   /** SHA-256 of the caller's API key (rate limits are per key); null without a valid key. */
   apiKeyHash: string | null;
   isAdmin: boolean;
+  /** Who spends the rate limit budgets: the API key, or the admin; null when anonymous. */
+  principal: Principal | null;
   /** Per-request DataLoaders, scoped to the tenant (null without one). */
   loaders: Loaders | null;
   logger: Logger;
@@ -37,11 +40,13 @@ function sameSecret(a: string, b: string): boolean {
 export async function buildContext(authorization: string | undefined, deps: ContextDeps): Promise<Context> {
   const token = bearerToken(authorization);
   const isAdmin = token !== null && deps.adminToken !== null && sameSecret(token, deps.adminToken);
-  const tenant = token !== null && !isAdmin ? await authenticateApiKey(token) : null;
+  const key = token !== null && !isAdmin ? await authenticateApiKeyWithId(token) : null;
+  const tenant = key?.tenant ?? null;
   return {
     tenant,
     apiKeyHash: tenant !== null && token !== null ? hashApiKey(token) : null,
     isAdmin,
+    principal: key !== null ? { kind: "apiKey", id: key.keyId, tenantId: key.tenant.id, mode: key.tenant.mode } : isAdmin ? { kind: "admin" } : null,
     loaders: tenant ? createLoaders(tenant.id) : null,
     logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),
   };

@@ -30,6 +30,13 @@ export interface GraphqlWsOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** The limits HTTP operations get (depth, aliases, complexity, ...): errors for an operation past them. */
   limitErrors?: (document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined) => GraphQLError[];
+  /** Charges the caller for an operation within the limits (rate limits): errors refuse it. */
+  admit?: (
+    caller: Context,
+    document: DocumentNode,
+    variables: Record<string, unknown> | null | undefined,
+    operationName: string | null | undefined,
+  ) => Promise<GraphQLError[]>;
 }
 
 /** What a connection keeps between its operations: the caller, resolved once at connection_init. */
@@ -161,12 +168,14 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
         ctx.extra.caller = { ...caller, loaders: null };
         return true;
       },
-      onSubscribe(_ctx, _id, payload) {
+      async onSubscribe(ctx, _id, payload) {
         const document = documents.get(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
         try {
           const limited = options.limitErrors?.(document as DocumentNode, payload.variables, payload.operationName);
           if (limited && limited.length > 0) return limited;
+          const refused = await options.admit?.(ctx.extra.caller!, document as DocumentNode, payload.variables, payload.operationName);
+          if (refused && refused.length > 0) return refused;
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           throw err;

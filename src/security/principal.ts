@@ -1,0 +1,52 @@
+/**
+ * Who is spending a budget. Rate limits key every bucket by a principal, never by a credential:
+ * today an API key (or the admin token); the browser-clients work adds end users' session tokens as
+ * `{ kind: "session", tenantId, subject, mode }`: add the member here and a case to each switch.
+ */
+export type PrincipalMode = "TEST" | "LIVE";
+
+export type Principal =
+  /** A tenant's API key; `id` is the id of its stored record (never the key or its hash). */
+  | { kind: "apiKey"; id: string; tenantId: string; mode: PrincipalMode }
+  /** The operator holding ADMIN_TOKEN: no tenant, so no tenant ceiling. */
+  | { kind: "admin" };
+
+/** The bucket key of a principal, e.g. `key:6650c0ffee...`; stable across replicas. */
+export function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case "apiKey":
+      return `key:${principal.id}`;
+    case "admin":
+      return "admin";
+    default:
+      return unreachable(principal);
+  }
+}
+
+/** The tenant whose ceiling the principal also spends from; null for none. */
+export function principalTenantId(principal: Principal): string | null {
+  switch (principal.kind) {
+    case "apiKey":
+      return principal.tenantId;
+    case "admin":
+      return null;
+    default:
+      return unreachable(principal);
+  }
+}
+
+/** TEST or LIVE (orders are limited per mode); admin counts as LIVE, the stricter. */
+export function principalMode(principal: Principal): PrincipalMode {
+  switch (principal.kind) {
+    case "apiKey":
+      return principal.mode;
+    case "admin":
+      return "LIVE";
+    default:
+      return unreachable(principal);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new TypeError(`unknown principal ${JSON.stringify(value)}`);
+}
