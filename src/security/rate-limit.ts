@@ -297,7 +297,8 @@ export function createCostLimiter(settings: CostLimitSettings, buckets: TokenBuc
       const throttleStatus: ThrottleStatus = {
         maximumAvailable: settings.bucketSize,
         currentlyAvailable: res.available[0]!,
-        restoreRate: settings.restorePerMinute / 60,
+        // Points a second, as Shopify and GitHub report it; three decimals for small configured rates.
+        restoreRate: Math.round((settings.restorePerMinute / 60) * 1000) / 1000,
       };
       if (impossible) return { allowed: false, retryAfterMs: 60_000, throttleStatus };
       return res.allowed ? { allowed: true, throttleStatus } : { allowed: false, retryAfterMs: res.retryAfterMs, throttleStatus };

@@ -312,10 +312,11 @@ export class SandboxService {
         }
       }
       // The driver's bulkWrite, not the model's: the lean documents are already typed, and casting
-      // a thousand updates costs more than writing them.
+      // a thousand updates costs more than writing them. Whole documents replaced (they were read
+      // whole, and the version guards them), which spares the engine applying sixteen $set paths each.
       const result = await this.deps.requests.collection.bulkWrite(
-        due.map((doc) => ({
-          updateOne: { filter: { _id: doc._id, version: doc.version }, update: { $set: { ...lifecycleFields(doc), version: doc.version + 1 } } },
+        due.map(({ _id, ...doc }) => ({
+          replaceOne: { filter: { _id, version: doc.version }, replacement: { ...doc, version: doc.version + 1 } },
         })),
         { ordered: false },
       );

@@ -35,7 +35,7 @@ describe("rate limits by query cost over HTTP and WebSocket", () => {
     expect(first.codes).toEqual([]);
     expect(first.body.extensions?.cost).toEqual({
       requestedQueryCost: 51,
-      throttleStatus: { maximumAvailable: 1_000, currentlyAvailable: 949, restoreRate: 1 / 60 },
+      throttleStatus: { maximumAvailable: 1_000, currentlyAvailable: 949, restoreRate: 0.017 },
     });
     expect((await post(gw, TEN_PRODUCTS, tenant.apiKey)).body.extensions?.cost?.throttleStatus?.currentlyAvailable).toBe(439);
     const refused = await post(gw, TEN_PRODUCTS, tenant.apiKey);
