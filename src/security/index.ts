@@ -4,3 +4,4 @@ export * from "./crypto.js";
 export * from "./sanitize.js";
 export * from "./url-guard.js";
 export * from "./principal.js";
+export * from "./token-buckets.js";

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCostLimiter, createRateLimiter, createTokenBuckets } from "../../../src/security/rate-limit.js";
+import { createCostLimiter, createRateLimiter } from "../../../src/security/rate-limit.js";
+import { createTokenBuckets } from "../../../src/security/token-buckets.js";
 import type { Principal } from "../../../src/security/principal.js";
 
 const redisUrl = process.env.REDIS_URL ?? (process.env.CI ? "redis://127.0.0.1:6379" : undefined);

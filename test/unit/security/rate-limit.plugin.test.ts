@@ -9,10 +9,10 @@ import { complexityPlugin, defaultQueryLimits, requestAnalyser } from "../../../
 import {
   costLimitPlugin,
   createCostLimiter,
-  createTokenBuckets,
   rateLimitMiddleware,
   type CostLimitSettings,
 } from "../../../src/security/rate-limit.js";
+import { createTokenBuckets } from "../../../src/security/token-buckets.js";
 
 interface Ctx {
   principal: Principal | null;

@@ -10,9 +10,9 @@ import {
   costLimitsOf,
   createCostLimiter,
   createRateLimiter,
-  createTokenBuckets,
   enforceRateLimits,
 } from "../../../src/security/rate-limit.js";
+import { createTokenBuckets } from "../../../src/security/token-buckets.js";
 
 describe("createRateLimiter (in memory)", () => {
   it("allows `points` requests per key, then refuses with a positive retryAfterMs", async () => {
