@@ -16,10 +16,19 @@ export interface Config {
   publicUrl: string | null;
   logLevel: string;
   nodeEnv: string;
-  /** GraphQL and sandbox requests per API key and minute. */
+  /** RATE_LIMIT=off: no throttling at all (GraphQL, placeOrder, the sandbox's REST API). */
+  rateLimit: boolean;
+  /** Cost points restored per principal (API key) and minute; each operation costs its complexity. */
   rateLimitPerMinute: number;
-  /** placeOrder calls per API key and minute (orders spend money). */
+  /** Points a principal's bucket holds: the burst, and the costliest operation it may run. */
+  rateLimitBucket: number;
+  /** The tenant-wide ceiling above its principals: points restored per minute, and its bucket. */
+  tenantRateLimitPerMinute: number;
+  tenantRateLimitBucket: number;
+  /** placeOrder calls per live API key and minute (orders spend money). */
   orderRateLimitPerMinute: number;
+  /** placeOrder calls per test API key and minute. */
+  testOrderRateLimitPerMinute: number;
   /** WEBHOOKS_ALLOW_PRIVATE=true: webhook endpoints may be private or loopback addresses (never in production). */
   webhooksAllowPrivate: boolean;
   /** EVENT_RETENTION_DAYS: status events older than this are deleted (TTL index); older cursors answer CURSOR_EXPIRED. */
@@ -41,6 +50,9 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** The query limits' maxComplexity: rate limit buckets must hold at least one such operation. */
+const MAX_OPERATION_COST = 1000;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
@@ -100,11 +112,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!Number.isInteger(n) || n < 1) problems.push(`${name}: expected a positive integer, got ${JSON.stringify(text)}`);
     return n;
   };
-  const rateLimitPerMinute = positive("RATE_LIMIT_PER_MINUTE", 300);
+  const rateLimitText = str("RATE_LIMIT") ?? "on";
+  if (rateLimitText !== "on" && rateLimitText !== "off") problems.push(`RATE_LIMIT: expected on or off, got ${JSON.stringify(rateLimitText)}`);
+  // Defaults: 60,000 points a second (over 1,000 `products` queries), one second of them in the bucket.
+  const rateLimitPerMinute = positive("RATE_LIMIT_PER_MINUTE", 3_600_000);
+  const atLeastMaxCost = (name: string, fallback: number): number => {
+    const n = positive(name, Math.max(MAX_OPERATION_COST, fallback));
+    if (n < MAX_OPERATION_COST) problems.push(`${name}: expected at least ${MAX_OPERATION_COST} (the costliest operation allowed), got ${n}`);
+    return n;
+  };
+  const rateLimitBucket = atLeastMaxCost("RATE_LIMIT_BUCKET", Math.ceil(rateLimitPerMinute / 60));
+  const tenantRateLimitPerMinute = positive("TENANT_RATE_LIMIT_PER_MINUTE", 4 * rateLimitPerMinute);
+  const tenantRateLimitBucket = atLeastMaxCost("TENANT_RATE_LIMIT_BUCKET", 4 * rateLimitBucket);
   const orderRateLimitPerMinute = positive("ORDER_RATE_LIMIT_PER_MINUTE", 30);
   const eventRetentionDays = positive("EVENT_RETENTION_DAYS", 30);
   const sandboxCallbackRetentionDays = positive("SANDBOX_CALLBACK_RETENTION_DAYS", 30);
   const maxWsPerTenant = positive("MAX_WS_PER_TENANT", 100);
+  // ORDER_RATE_LIMIT_PER_MINUTE alone caps every key, as it always did; the test keys' own variable overrides it.
+  const testOrderRateLimitPerMinute = positive("TEST_ORDER_RATE_LIMIT_PER_MINUTE", str("ORDER_RATE_LIMIT_PER_MINUTE") === null ? 600 : orderRateLimitPerMinute);
 
   const optionalMs = (name: string): number | undefined => (str(name) === null ? undefined : positive(name, 1));
   const timings: Config["timings"] = {};
@@ -129,8 +154,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     logLevel,
     nodeEnv: str("NODE_ENV") ?? "development",
+    rateLimit: rateLimitText !== "off",
     rateLimitPerMinute,
+    rateLimitBucket,
+    tenantRateLimitPerMinute,
+    tenantRateLimitBucket,
     orderRateLimitPerMinute,
+    testOrderRateLimitPerMinute,
     webhooksAllowPrivate: str("WEBHOOKS_ALLOW_PRIVATE") === "true",
     eventRetentionDays,
     sandboxCallbackRetentionDays,

@@ -1,7 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import { authenticateApiKey, hashApiKey, tenantSecurity, type TenantView } from "./services/tenants.service.js";
+import { authenticateApiKeyWithId, hashApiKey, tenantSecurity, type TenantView } from "./services/tenants.service.js";
 import { looksLikeJwt, type SessionScope, type SessionTokenService } from "./services/session-tokens.service.js";
+import type { Principal } from "./security/principal.js";
 import { ForbiddenError, UnauthenticatedError, type AppError } from "./errors/index.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
@@ -23,6 +24,8 @@ export interface Context {
   isAdmin: boolean;
   /** Why the credential given was refused (expired token, secret key from a browser, ...); null otherwise. */
   authError: AppError | null;
+  /** Who spends the rate limit budgets: the API key, the admin, or a session's subject; null when anonymous. */
+  principal: Principal | null;
   /** Per-request DataLoaders, scoped to the tenant (null without one). */
   loaders: Loaders | null;
   logger: Logger;
@@ -57,19 +60,8 @@ function sameSecret(a: string, b: string): boolean {
 const SECRET_FROM_BROWSER =
   "secret API keys are for servers and are refused on cross-origin browser requests: have your backend mint a session token (createSessionToken) for the page";
 
-/**
- * The rate-limit principal of a caller: its API key, or a session token's subject within its
- * tenant; null for anonymous callers (refused by authentication anyway).
- */
-export function principalKey(ctx: Pick<Context, "tenant" | "apiKeyHash" | "session">): string | null {
-  if (ctx.session !== null && ctx.tenant !== null) {
-    return `session:${ctx.tenant.id}:${createHash("sha256").update(ctx.session.subject).digest("base64url").slice(0, 22)}`;
-  }
-  return ctx.apiKeyHash === null ? null : `key:${ctx.apiKeyHash}`;
-}
-
 function anonymous(deps: ContextDeps, authError: AppError | null, isAdmin = false): Context {
-  return { tenant: null, apiKeyHash: null, session: null, isAdmin, authError, loaders: null, logger: deps.logger };
+  return { tenant: null, apiKeyHash: null, session: null, isAdmin, principal: isAdmin ? { kind: "admin" } : null, authError, loaders: null, logger: deps.logger };
 }
 
 async function sessionContext(token: string, deps: ContextDeps, origin: RequestOrigin): Promise<Context> {
@@ -94,6 +86,7 @@ async function sessionContext(token: string, deps: ContextDeps, origin: RequestO
     apiKeyHash: null,
     session: { subject: claims.subject, scopes: new Set(claims.scopes), expiresAt: claims.expiresAt },
     isAdmin: false,
+    principal: { kind: "session", tenantId: tenant.id, subject: claims.subject, mode: tenant.mode },
     authError: null,
     loaders: createLoaders(tenant.id),
     logger: deps.logger.child({ tenantId: tenant.id, session: true }),
@@ -111,12 +104,14 @@ export async function buildContext(authorization: string | undefined, deps: Cont
   if (!isAdmin && looksLikeJwt(token)) return sessionContext(token, deps, origin);
   if (origin.crossOrigin !== null) return anonymous(deps, new ForbiddenError(SECRET_FROM_BROWSER, { reason: "SECRET_KEY_CROSS_ORIGIN" }));
   if (isAdmin) return anonymous(deps, null, true);
-  const tenant = await authenticateApiKey(token);
+  const key = await authenticateApiKeyWithId(token);
+  const tenant = key?.tenant ?? null;
   return {
     tenant,
     apiKeyHash: tenant !== null ? hashApiKey(token) : null,
     session: null,
     isAdmin: false,
+    principal: key !== null ? { kind: "apiKey", id: key.keyId, tenantId: key.tenant.id, mode: key.tenant.mode } : null,
     authError: null,
     loaders: tenant ? createLoaders(tenant.id) : null,
     logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),

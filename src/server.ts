@@ -6,17 +6,17 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { getOperationAST, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
-import { bearerToken, buildContext, principalKey, type Context } from "./context.js";
+import { bearerToken, buildContext, type Context } from "./context.js";
 import { buildGatewaySchema } from "./schema.js";
 import { AppError } from "./errors/index.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
 import { sandboxCallbackModel } from "./sandbox/models/index.js";
 import { applyRetention, StatusEventModel } from "./models/index.js";
-import { authenticateApiKey, isListedOrigin } from "./services/tenants.service.js";
+import { authenticateApiKey, authenticateApiKeyWithId, isListedOrigin } from "./services/tenants.service.js";
 import { SessionTokenService } from "./services/session-tokens.service.js";
 import { BrowserAccessService } from "./services/browser-access.service.js";
 import { sessionScopePlugin } from "./security/session-scopes.js";
@@ -45,14 +45,18 @@ import { createMetrics } from "./observability/metrics.js";
 import { Redis } from "ioredis";
 import {
   complexityPlugin,
-  createRateLimiter,
+  costLimitPlugin,
+  createCostLimiter,
+  createTokenBuckets,
   defaultQueryLimits,
-  generalRateLimit,
-  placeOrderRateLimit,
   rateLimitMiddleware,
-  rateLimitPlugin,
+  requestAnalyser,
+  RateLimitedError,
+  QueryTooComplexError,
+  countRootFields,
+  costLimitsOf,
 } from "./security/index.js";
-import { operationLimitErrors } from "./security/query-limits.js";
+import { analyseOperation, operationLimitErrors } from "./security/query-limits.js";
 import { attachGraphqlWs, createFeedBus } from "./events/index.js";
 import { EventLog, FeedService } from "./services/events.service.js";
 import { DEFAULT_RETRY_SCHEDULE_MS, WebhookService } from "./services/webhooks.service.js";
@@ -249,12 +253,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   const development = config.nodeEnv === "development";
   const metrics = createMetrics();
-  // Rate limits per API key (token buckets); over Redis when configured, so every replica spends from one budget.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+  // Rate limits by cost per principal, under a tenant ceiling (token buckets); over Redis when
+  // configured, so every replica spends from one budget. RATE_LIMIT=off opens no Redis connection.
+  const redis =
+    config.redisUrl && config.rateLimit ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
   redis?.on("error", (err) => logger.warn({ err: err.message }, "rate limit Redis unavailable; limits fall back to this process"));
-  const generalLimiter = createRateLimiter({ ...generalRateLimit, points: config.rateLimitPerMinute, redis });
-  const placeOrderLimiter = createRateLimiter({ ...placeOrderRateLimit, points: config.orderRateLimitPerMinute, redis });
+  const costLimits = costLimitsOf(config);
+  const costLimiter = createCostLimiter(costLimits, createTokenBuckets({ redis, keyPrefix: "rl" }));
   const queryLimits = defaultQueryLimits(config.nodeEnv);
+  // One analysis per request, shared by the query limits (refusals) and the rate limits (the cost).
+  const analyse = requestAnalyser(schema, queryLimits);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: formatError(logger, development),
@@ -269,10 +277,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       ApolloServerPluginCacheControlDisabled(),
       metrics.graphqlPlugin,
       // A plugin, not validationRules: Apollo would rewrite the limits' codes to GRAPHQL_VALIDATION_FAILED.
-      complexityPlugin(schema, queryLimits),
+      complexityPlugin(schema, queryLimits, analyse),
       // Before the rate limit: an operation a session token may not run costs it nothing.
       sessionScopePlugin<Context>(),
-      rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter, buySpidVoucher: placeOrderLimiter }, keyOf: principalKey }),
+      costLimitPlugin<Context>({
+        limiter: costLimiter,
+        principalOf: (ctx) => ctx.principal,
+        costOf: (rc) => (analyse(rc).errors.length > 0 ? null : analyse(rc).cost),
+        // Both spend money upstream: each draws one order from the principal's order budget.
+        orderFields: ["placeOrder", "buySpidVoucher"],
+      }),
     ],
   });
   await apollo.start();
@@ -300,11 +314,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   app.use(
     "/sandbox",
     rateLimitMiddleware({
-      limiter: generalLimiter,
-      keyOf: (req) => {
+      limiter: costLimiter,
+      // Each call of the sandbox's REST API costs one point of the key's budget.
+      principalOf: async (req) => {
         const token = bearerToken(req.get("authorization"));
         // The gateway's own calls for its tenants were already counted at the GraphQL edge.
-        return token === null || clients.verifySandboxToken(token) !== null ? null : token;
+        if (token === null || clients.verifySandboxToken(token) !== null) return null;
+        const key = await authenticateApiKeyWithId(token);
+        return key === null ? null : { kind: "apiKey", id: key.keyId, tenantId: key.tenant.id, mode: key.tenant.mode };
       },
       onLimited: (res, err) =>
         res.json({ data: null, success: false, message: `rate limit exceeded: retry in ${Math.ceil(err.retryAfterMs / 1000)} s`, error: 429 }),
@@ -389,6 +406,20 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     logger,
     formatError: formatError(logger, development),
     limitErrors: (document, variables, operationName) => operationLimitErrors(schema, document, queryLimits, variables, operationName),
+    // Each operation over the socket (a subscription when it starts) costs its complexity once; the
+    // events it then receives are the server's doing and cost nothing.
+    async admit(caller, document, variables, operationName) {
+      const principal = caller.principal;
+      if (!costLimits.enabled || principal === null) return [];
+      const { errors, cost } = analyseOperation(schema, document, queryLimits, variables, operationName);
+      if (errors.length > 0 || cost === null) return errors;
+      const max = costLimiter.maxCost(principal);
+      if (cost > max) return [new QueryTooComplexError(max, cost)];
+      const operation = getOperationAST(document, operationName);
+      const orders = operation ? countRootFields(operation.selectionSet, document, new Set(["placeOrder"])) : 0;
+      const res = await costLimiter.charge(principal, cost, orders);
+      return res.allowed ? [] : [new RateLimitedError(res.retryAfterMs)];
+    },
   });
 
   return {

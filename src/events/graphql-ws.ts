@@ -39,6 +39,13 @@ export interface GraphqlWsOptions {
   /** Most open connections per tenant in this process (MAX_WS_PER_TENANT); unset: no cap. */
   maxConnectionsPerTenant?: number;
   limitErrors?: (document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined) => GraphQLError[];
+  /** Charges the caller for an operation within the limits (rate limits): errors refuse it. */
+  admit?: (
+    caller: Context,
+    document: DocumentNode,
+    variables: Record<string, unknown> | null | undefined,
+    operationName: string | null | undefined,
+  ) => Promise<GraphQLError[]>;
 }
 
 /** What a connection keeps between its operations: the caller, resolved once at connection_init. */
@@ -244,7 +251,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
         if (left > 0) open.set(tenantId, left);
         else open.delete(tenantId);
       },
-      onSubscribe(ctx, _id, payload) {
+      async onSubscribe(ctx, _id, payload) {
         const document = documents.get(payload.query);
         if (Array.isArray(document)) return document as GraphQLError[];
         const refused = sessionScopeErrorsFor(document as DocumentNode, payload.operationName, ctx.extra.caller!);
@@ -254,6 +261,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
         try {
           const limited = options.limitErrors?.(document as DocumentNode, payload.variables, payload.operationName);
           if (limited && limited.length > 0) return limited;
+          const refused = await options.admit?.(ctx.extra.caller!, document as DocumentNode, payload.variables, payload.operationName);
+          if (refused && refused.length > 0) return refused;
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           throw err;

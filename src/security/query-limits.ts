@@ -343,6 +343,38 @@ export function operationComplexity(
   return complexity;
 }
 
+/** What the query limits make of one operation: the errors refusing it, else (errors empty) its cost. */
+export interface OperationAnalysis {
+  errors: GraphQLError[];
+  /** null when refused before costing (a static limit, or a document expanding past the node limit). */
+  cost: number | null;
+}
+
+/**
+ * Checks every limit, in the order depth, aliases, root fields, introspection, complexity, and
+ * returns the operation's cost when they pass. Never throws for a document past the node limit:
+ * that is a QUERY_TOO_COMPLEX error like any other.
+ */
+export function analyseOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  limits: QueryLimits,
+  variables?: Record<string, unknown> | null,
+  operationName?: string | null,
+): OperationAnalysis {
+  const errors = validate(schema, document, queryLimitRules(limits));
+  if (errors.length > 0) return { errors: [...errors], cost: null };
+  // Costing only runs on documents within the static limits: they bound its work.
+  let cost: number;
+  try {
+    cost = operationComplexity(schema, document, variables ?? undefined, operationName ?? undefined, limits.maxComplexity);
+  } catch (err) {
+    if (err instanceof QueryTooComplexError) return { errors: [err], cost: null };
+    throw err;
+  }
+  return { errors: cost > limits.maxComplexity ? [new QueryTooComplexError(limits.maxComplexity, cost)] : [], cost };
+}
+
 /**
  * Every limit broken by the operation, in the order depth, aliases, root fields, introspection,
  * complexity; empty when it may run. For callers outside Apollo's pipeline (graphql-ws `onSubscribe`),
@@ -355,24 +387,48 @@ export function operationLimitErrors(
   variables?: Record<string, unknown> | null,
   operationName?: string | null,
 ): GraphQLError[] {
-  const errors = validate(schema, document, queryLimitRules(limits));
-  if (errors.length > 0) return [...errors];
-  // Costing only runs on documents within the static limits: they bound its work.
-  const complexity = operationComplexity(schema, document, variables ?? undefined, operationName ?? undefined, limits.maxComplexity);
-  return complexity > limits.maxComplexity ? [new QueryTooComplexError(limits.maxComplexity, complexity)] : [];
+  return analyseOperation(schema, document, limits, variables, operationName).errors;
+}
+
+/** The parts of Apollo's request context the analysis reads; `request` identifies the request. */
+export interface AnalysedRequest {
+  request: { variables?: Record<string, unknown> };
+  document?: DocumentNode;
+  operationName?: string | null;
+}
+
+/**
+ * analyseOperation memoised per request, so the query limits and the rate limits (which charge the
+ * cost) run it once between them, in whichever order Apollo calls their hooks.
+ */
+export function requestAnalyser(schema: GraphQLSchema, limits: QueryLimits): (request: AnalysedRequest) => OperationAnalysis {
+  const done = new WeakMap<object, OperationAnalysis>();
+  return (rc) => {
+    let analysis = done.get(rc.request);
+    if (analysis === undefined) {
+      analysis = rc.document ? analyseOperation(schema, rc.document, limits, rc.request.variables, rc.operationName) : { errors: [], cost: null };
+      done.set(rc.request, analysis);
+    }
+    return analysis;
+  };
 }
 
 /**
  * Enforces every query limit in Apollo before execution: the static rules (run here rather than as
  * `validationRules`, where Apollo would rewrite their codes to GRAPHQL_VALIDATION_FAILED) and the
  * complexity budget, which needs the request's variables and operation name. Answers HTTP 400.
+ * Pass the `analyse` shared with costLimitPlugin so the analysis runs once per request.
  */
-export function complexityPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
+export function complexityPlugin(
+  schema: GraphQLSchema,
+  limits: QueryLimits,
+  analyse: (request: AnalysedRequest) => OperationAnalysis = requestAnalyser(schema, limits),
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, operationName }) {
-          const [first] = operationLimitErrors(schema, document, limits, request.variables, operationName);
+        async didResolveOperation(rc) {
+          const [first] = analyse(rc).errors;
           if (first) throw first;
         },
       };

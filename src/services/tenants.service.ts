@@ -69,24 +69,30 @@ export async function issueApiKey(tenantId: Types.ObjectId, mode: TenantMode): P
  */
 const AUTH_CACHE_MS = 10_000;
 const AUTH_CACHE_MAX = 10_000;
-const authCache = new Map<string, { tenant: TenantView; until: number }>();
+const authCache = new Map<string, { tenant: TenantView; keyId: string; until: number }>();
 
 /** Resolves an API key to its tenant; null for a malformed, unknown or revoked key. */
 export async function authenticateApiKey(key: string): Promise<TenantView | null> {
+  return (await authenticateApiKeyWithId(key))?.tenant ?? null;
+}
+
+/** Resolves an API key to its tenant and the id of its stored record (rate limits key on it); null as above. */
+export async function authenticateApiKeyWithId(key: string): Promise<{ tenant: TenantView; keyId: string } | null> {
   if (!KEY_PATTERN.test(key)) return null;
   const hash = hashApiKey(key);
   const cached = authCache.get(hash);
-  if (cached && cached.until > Date.now()) return cached.tenant;
+  if (cached && cached.until > Date.now()) return { tenant: cached.tenant, keyId: cached.keyId };
   const record = await ApiKeyModel.findOne({ hash, revokedAt: null }).lean();
   const tenant = record === null ? null : await TenantModel.findById(record.tenantId).lean();
-  if (tenant === null) {
+  if (record === null || tenant === null) {
     authCache.delete(hash);
     return null;
   }
   const view = toView(tenant);
+  const keyId = record._id.toHexString();
   if (authCache.size >= AUTH_CACHE_MAX) authCache.delete(authCache.keys().next().value!);
-  authCache.set(hash, { tenant: view, until: Date.now() + AUTH_CACHE_MS });
-  return view;
+  authCache.set(hash, { tenant: view, keyId, until: Date.now() + AUTH_CACHE_MS });
+  return { tenant: view, keyId };
 }
 
 /** Revokes an API key; in this process at once, on other replicas within AUTH_CACHE_MS. */

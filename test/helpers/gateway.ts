@@ -34,7 +34,7 @@ export interface TestGatewayOptions {
 
 /** Starts a whole gateway on 127.0.0.1 port 0 with an in-memory embedded engine (one per test file). */
 export async function startTestGateway(env: Record<string, string> = {}, timings: Partial<Timings> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", NODE_ENV: "test", RATE_LIMIT_PER_MINUTE: "1000000", ORDER_RATE_LIMIT_PER_MINUTE: "1000000", ...env });
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", NODE_ENV: "test", RATE_LIMIT_PER_MINUTE: "1000000000", ORDER_RATE_LIMIT_PER_MINUTE: "1000000", ...env });
   const logger = options.logger ?? pino({ level: "silent" });
   const db = await connectDatabase({ mongodbUri: config.mongodbUri, dataDir: null, logger, monitorCommands: true, engineThread: options.engineThread });
   const cipher = await loadEncryptionKeys({ env: {}, dataDir: null, embedded: true });

@@ -45,4 +45,34 @@ describe("loadConfig", () => {
       "https://test.ws.firmadigitale.com",
     );
   });
+
+  it("reads the rate limits of the cost model, with defaults derived from RATE_LIMIT_PER_MINUTE", () => {
+    expect(loadConfig({})).toMatchObject({
+      rateLimit: true,
+      rateLimitPerMinute: 3_600_000,
+      rateLimitBucket: 60_000,
+      tenantRateLimitPerMinute: 14_400_000,
+      tenantRateLimitBucket: 240_000,
+      orderRateLimitPerMinute: 30,
+      testOrderRateLimitPerMinute: 600,
+    });
+    expect(loadConfig({ RATE_LIMIT: "off", RATE_LIMIT_PER_MINUTE: "300", ORDER_RATE_LIMIT_PER_MINUTE: "5" })).toMatchObject({
+      rateLimit: false,
+      rateLimitBucket: 1_000,
+      orderRateLimitPerMinute: 5,
+      testOrderRateLimitPerMinute: 5,
+    });
+    expect(loadConfig({ ORDER_RATE_LIMIT_PER_MINUTE: "5", TEST_ORDER_RATE_LIMIT_PER_MINUTE: "50" }).testOrderRateLimitPerMinute).toBe(50);
+  });
+
+  it("refuses a bucket smaller than the costliest operation allowed, and an unknown RATE_LIMIT", () => {
+    let caught: unknown;
+    try {
+      loadConfig({ RATE_LIMIT: "maybe", RATE_LIMIT_BUCKET: "999" });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems.map((p) => p.split(":")[0])).toEqual(["RATE_LIMIT", "RATE_LIMIT_BUCKET"]);
+  });
 });

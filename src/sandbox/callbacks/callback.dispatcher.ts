@@ -1,4 +1,4 @@
-import type { Model } from "mongoose";
+import { Types, type Model } from "mongoose";
 import type { SandboxCipher } from "../sandbox-cipher.js";
 import type { Logger } from "pino";
 import type { DeliveryAttempt, SandboxCallbackDoc, StoredCallback } from "../models/index.js";
@@ -58,6 +58,8 @@ export class CallbackDispatcher {
   private seq = 0;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Per request, the first attempts of its latest dispatch: the next dispatch's wait for it. */
+  private readonly requestTails = new Map<string, Promise<void>>();
   private stopped = false;
   /** Deliveries whose retries were cancelled by a reset: never scheduled again. */
   private readonly cancelled = new Set<string>();
@@ -65,15 +67,22 @@ export class CallbackDispatcher {
   constructor(private readonly options: CallbackDispatcherOptions) {}
 
   /**
-   * Persists one delivery per notice, then makes every first attempt: in order within a request,
-   * concurrently across requests. Resolves once every first attempt has finished.
+   * Makes every first attempt (in order within a request, also across dispatch calls; concurrently
+   * across requests, at most FIRST_ATTEMPT_CONCURRENCY at once), then persists one delivery per notice with its first
+   * attempt in one insert. Resolves once every first attempt has finished and is stored.
+   *
+   * Attempting before storing saves a write per callback (an insert, not an insert and then an
+   * update) and a decryption (the first attempt sends the body it has in hand). The price: a process
+   * that dies while the first attempts are in flight keeps no log of them and plans no retry; the
+   * status changes themselves are stored before any callback is sent.
    */
   async dispatch(notices: readonly StatusChangeNotice[]): Promise<void> {
     if (notices.length === 0) return;
     const createdAt = new Date();
-    const docs = notices.map((n) => {
+    const entries = notices.map((n) => {
       const { body, contentType } = callbackBody(n.callback, n.request);
-      return {
+      const doc: SandboxCallbackDoc = {
+        _id: new Types.ObjectId(),
         tenantId: n.tenantId,
         requestId: n.requestId,
         codice_richiesta: n.codice_richiesta,
@@ -84,36 +93,49 @@ export class CallbackDispatcher {
         field: n.callback.field === "" ? "data" : n.callback.field,
         body: this.options.cipher.encrypt(body),
         contentType,
-        state: n.dropReason === null ? ("pending" as const) : ("dropped" as const),
+        state: n.dropReason === null ? "pending" : "dropped",
         reason: n.dropReason,
-        attempts: [] as DeliveryAttempt[],
+        attempts: [],
         nextAttemptAt: null,
         seq: ++this.seq,
         createdAt,
       };
+      return { doc, plain: body };
     });
-    const stored = await this.options.model.insertMany(docs, { lean: true });
-    const byRequest = new Map<string, SandboxCallbackDoc[]>();
-    for (const d of stored as unknown as SandboxCallbackDoc[]) {
-      if (d.state !== "pending") continue;
-      const list = byRequest.get(d.requestId) ?? [];
-      list.push(d);
-      byRequest.set(d.requestId, list);
+    const byRequest = new Map<string, { doc: SandboxCallbackDoc; plain: string }[]>();
+    for (const e of entries) {
+      if (e.doc.state !== "pending") continue;
+      const list = byRequest.get(e.doc.requestId) ?? [];
+      list.push(e);
+      byRequest.set(e.doc.requestId, list);
     }
-    const queues = [...byRequest.values()];
-    const done: SandboxCallbackDoc[] = [];
+    // Registered before the first await: a later dispatch for the same request waits for this one,
+    // so callers may await a dispatch after releasing their lock and callbacks still leave in order.
+    const queues = [...byRequest].map(([requestId, list]) => {
+      const previous = this.requestTails.get(requestId);
+      let release!: () => void;
+      const done = new Promise<void>((resolve) => (release = resolve));
+      this.requestTails.set(requestId, done);
+      return { requestId, list, previous, done, release };
+    });
     const workers = Array.from({ length: Math.min(FIRST_ATTEMPT_CONCURRENCY, queues.length) }, async () => {
       for (let q = queues.shift(); q !== undefined; q = queues.shift()) {
-        for (const d of q) {
-          await this.track(this.send(d));
-          done.push(d);
+        try {
+          if (q.previous !== undefined) await q.previous;
+          for (const e of q.list) await this.track(this.send(e.doc, e.plain));
+        } finally {
+          q.release();
+          if (this.requestTails.get(q.requestId) === q.done) this.requestTails.delete(q.requestId);
         }
       }
     });
     await Promise.all(workers);
-    // First attempts are persisted in one write: one round trip instead of one per callback.
-    if (done.length > 0) await this.options.model.bulkWrite(done.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: outcome(d) } } })));
-    for (const d of done) this.planRetry(d);
+    // The driver's insert, not the model's: the documents are complete and typed, nothing to cast.
+    await this.options.model.collection.insertMany(
+      entries.map((e) => e.doc),
+      { ordered: false },
+    );
+    for (const e of entries) this.planRetry(e.doc);
   }
 
   /** Re-plans the retries that were pending when the process stopped. */
@@ -210,8 +232,8 @@ export class CallbackDispatcher {
     if (d.state === "pending" && d.nextAttemptAt !== null) this.schedule(d, Math.max(0, d.nextAttemptAt.getTime() - Date.now()));
   }
 
-  /** Makes one HTTP attempt and records its outcome on `d` (not yet persisted). */
-  private async send(d: SandboxCallbackDoc): Promise<void> {
+  /** Makes one HTTP attempt and records its outcome on `d` (not yet persisted); `plain`: the body already opened. */
+  private async send(d: SandboxCallbackDoc, plain?: string): Promise<void> {
     const { logger, timeoutMs, retries, backoffMs, allowPrivateTargets } = this.options;
     const started = Date.now();
     const at = new Date(started);
@@ -224,7 +246,7 @@ export class CallbackDispatcher {
       permanent = true;
     } else {
       try {
-        status = await postCallback(d.url, this.options.cipher.decrypt(d.body), d.contentType, timeoutMs);
+        status = await postCallback(d.url, plain ?? this.options.cipher.decrypt(d.body), d.contentType, timeoutMs);
         if (status < 200 || status > 299) error = `callback target answered HTTP ${status}`;
       } catch (err) {
         error = err instanceof CallbackTimeoutError ? err.message : errorText(err);

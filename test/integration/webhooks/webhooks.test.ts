@@ -119,7 +119,7 @@ describe("outbound webhooks", () => {
     const foreignDelete = await gw.graphql("mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }", { id }, otherKey);
     expect(foreignDelete.body.errors?.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
     const deleted = await gw.graphql("mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }", { id }, key);
-    expect(deleted.body).toEqual({ data: { deleteWebhookEndpoint: true } });
+    expect(deleted.body.data).toEqual({ deleteWebhookEndpoint: true });
     const again = await gw.graphql("mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }", { id }, key);
     expect(again.body.errors?.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
     const bad = await gw.graphql(CREATE, { url: "ftp://example.com/hook" }, key);
