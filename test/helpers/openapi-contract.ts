@@ -1,6 +1,6 @@
 /**
  * Contract checks of sandbox answers against Openapi's own spec of ws.firmadigitale.com
- * (`../shared/upstream/firmadigitale.openapi.json`, read at test time), with ajv.
+ * (`spec/upstream/firmadigitale.openapi.json`, vendored with its MIT licence, read at test time), with ajv.
  *
  * How the spec is read, and the few places where it contradicts its own examples (errata, each
  * relaxed as narrowly as possible, with the example that proves it):
@@ -25,8 +25,8 @@ import addFormatsModule from "ajv-formats";
 /** The repository root (test/helpers/../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Where the upstream's spec lives, next to the repository. */
-export const SPEC_PATH = path.resolve(REPO_ROOT, "../shared/upstream/firmadigitale.openapi.json");
+/** Where the upstream's spec lives: vendored in the repository (spec/upstream, MIT licence). */
+export const SPEC_PATH = path.resolve(REPO_ROOT, "spec/upstream/firmadigitale.openapi.json");
 
 /** One HTTP answer to check, with the path as the upstream sees it (no `/sandbox` prefix). */
 export interface ContractAnswer {
