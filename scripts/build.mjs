@@ -1,3 +1,4 @@
+/* global process, console */
 // Compiles src/ to dist/ with tsc (tsconfig.build.json). Plain JavaScript on purpose: it runs before
 // anything is compiled, and where typescript is absent (npm ci --omit=dev).
 //
