@@ -13,8 +13,6 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/helpers/setup.ts"],
-    // Builds dist/ when stale: the start/stop tests run `npm start` as a user does.
-    globalSetup: ["test/helpers/build-dist.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

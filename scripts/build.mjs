@@ -1,4 +1,4 @@
-/* global process, console */
+/* global process, console, setTimeout */
 // Compiles src/ to dist/ with tsc (tsconfig.build.json). Plain JavaScript on purpose: it runs before
 // anything is compiled, and where typescript is absent (npm ci --omit=dev).
 //
@@ -9,7 +9,7 @@
 //   --optional                          without typescript, say so and succeed (npm's `prepare`
 //                                       under --omit=dev must not fail the install)
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,10 +45,45 @@ function builtAt() {
   }
 }
 
-if (ifStale) {
+const fresh = () => {
   const stamp = builtAt();
-  if (stamp >= 0 && INPUTS.every((p) => newest(path.join(ROOT, p)) <= stamp)) process.exit(0);
+  return stamp >= 0 && INPUTS.every((p) => newest(path.join(ROOT, p)) <= stamp);
+};
+if (ifStale && fresh()) process.exit(0);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function holderAlive() {
+  try {
+    const pid = Number.parseInt(readFileSync(path.join(LOCK, "pid"), "utf8"), 10);
+    if (!(pid > 0)) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
 }
+
+// One build at a time (test files and npm scripts may ask at once): the others wait, then find a
+// fresh dist. A lock left by a killed build is taken over.
+const LOCK = path.join(ROOT, ".dist-build.lock");
+for (;;) {
+  try {
+    mkdirSync(LOCK);
+    writeFileSync(path.join(LOCK, "pid"), String(process.pid));
+    break;
+  } catch (err) {
+    if (err.code !== "EEXIST") throw err;
+    if (!holderAlive()) {
+      // No pid yet (just created) or a dead holder: give a new holder a moment, then take over.
+      await sleep(300);
+      if (!holderAlive()) rmSync(LOCK, { recursive: true, force: true });
+      continue;
+    }
+    await sleep(250);
+  }
+}
+process.on("exit", () => rmSync(LOCK, { recursive: true, force: true }));
+if (ifStale && fresh()) process.exit(0);
 
 let tsc;
 try {
