@@ -4,8 +4,8 @@ import type net from "node:net";
 /** How long in-flight requests get to finish when the server stops, unless told otherwise. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
-/** How long sockets get to flush their last bytes once every answer is written. */
-const FLUSH_MS = 500;
+/** How often, while draining, connections that fell idle are closed. */
+const SWEEP_MS = 100;
 
 export interface ShutdownOptions {
   /** How long requests in flight (and WebSocket close handshakes) get before their sockets are destroyed. */
@@ -38,7 +38,6 @@ export function trackConnections(server: http.Server): ConnectionTracker {
   const sockets = new Set<net.Socket>();
   const responses = new Set<http.ServerResponse>();
   let draining = false;
-  let idle: (() => void) | null = null;
   let stopped: Promise<void> | null = null;
 
   server.on("connection", (socket: net.Socket) => {
@@ -52,46 +51,38 @@ export function trackConnections(server: http.Server): ConnectionTracker {
   server.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
     responses.add(res);
     if (draining && !res.headersSent) res.setHeader("connection", "close");
-    res.once("close", () => {
-      responses.delete(res);
-      if (responses.size === 0) idle?.();
-    });
+    res.once("close", () => responses.delete(res));
   });
 
   async function shutdown(options: ShutdownOptions): Promise<void> {
     const graceMs = options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     draining = true;
+    // Resolves once the listener is closed and every connection is gone (upgraded ones included).
     const closed = new Promise<void>((resolve) => {
-      if (!server.listening) resolve();
+      if (!server.listening && sockets.size === 0) resolve();
       else server.close(() => resolve());
     });
-    // Kept-alive sockets between requests close now; those with a request in flight close after it.
-    server.closeIdleConnections();
     for (const res of responses) if (!res.headersSent) res.setHeader("connection", "close");
+    // Kept-alive sockets between requests close now, and so does any socket that falls idle later;
+    // those with a request in flight close after answering it (Connection: close).
+    server.closeIdleConnections();
+    const sweeper = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
 
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<"expired">((resolve) => {
       timer = setTimeout(() => resolve("expired"), graceMs);
     });
-    const requestsDone = new Promise<void>((resolve) => {
-      idle = resolve;
-      if (responses.size === 0) resolve();
-    });
     const wsClosed = options.closeWebSockets ? options.closeWebSockets().catch(() => undefined) : Promise.resolve();
-    const outcome = await Promise.race([Promise.all([requestsDone, wsClosed]).then(() => "done" as const), expired]);
+    const outcome = await Promise.race([Promise.all([closed, wsClosed]).then(() => "done" as const), expired]);
     clearTimeout(timer);
-    if (outcome === "done") {
-      // Every answer is written: end the remaining sockets gently (pending bytes still go out),
-      // and cut those whose peer does not close its side promptly.
-      for (const socket of sockets) socket.end();
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, FLUSH_MS).unref())]);
-    } else if (responses.size > 0 || sockets.size > 0) {
-      options.onGraceExpired?.();
+    clearInterval(sweeper);
+    if (outcome === "expired") {
+      if (responses.size > 0) options.onGraceExpired?.();
+      // Whatever is still open now (slow requests, WebSockets that did not finish their close
+      // handshake, connections that never sent a request) is cut.
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
     }
-    // Whatever is still open now (slow requests, WebSockets that did not finish their close
-    // handshake) is cut.
-    for (const socket of sockets) socket.destroy();
-    server.closeAllConnections();
     await closed;
   }
 
@@ -100,7 +91,9 @@ export function trackConnections(server: http.Server): ConnectionTracker {
       return responses.size;
     },
     get open() {
-      return sockets.size;
+      let open = 0;
+      for (const socket of sockets) if (!socket.destroyed) open++;
+      return open;
     },
     shutdown(options = {}) {
       stopped ??= shutdown(options);
