@@ -5,6 +5,7 @@
  * the same data directory serves at once with the data intact.
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
@@ -156,6 +157,35 @@ describe("npm start stops cleanly and restarts at once", () => {
       await restartAndCheck();
     }, 120_000);
   }
+
+  /** A request whose body never finishes arriving: in flight until the server cuts its socket. */
+  async function hangingRequest(): Promise<{ cut: Promise<void> }> {
+    const socket = net.connect(port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    socket.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"query":`);
+    socket.on("error", () => undefined);
+    return { cut: new Promise<void>((resolve) => socket.once("close", () => resolve())) };
+  }
+
+  it("a request outlasting the grace period is cut, and the stop still ends in time with exit 0", async () => {
+    const hanging = await hangingRequest();
+    await stopAndCheck("SIGTERM to node");
+    await hanging.cut;
+    await restartAndCheck();
+  }, 120_000);
+
+  it("a second, different signal during the stop exits at once", async () => {
+    const hanging = await hangingRequest();
+    const node = await groupMember(current.pgid, /dist\/main\.js/);
+    process.kill(node, "SIGTERM");
+    await current.waitFor(/"msg":"shutting down"/, 30_000);
+    process.kill(node, "SIGINT");
+    expect(await waitGroupGone(current.pgid, STOP_BOUND_MS)).toEqual([]);
+    expect(await current.exited).toEqual({ code: 130, signal: null });
+    expect(current.output()).toMatch(/SIGINT again: exiting now/);
+    await hanging.cut;
+    await restartAndCheck();
+  }, 120_000);
 
   it("the last start stops too", async () => {
     await stopAndCheck("SIGTERM to node");
