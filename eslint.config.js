@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules", ".data", "coverage", "dist", "src/dashboard/src/gql"] },
+  { ignores: ["node_modules", ".data", "coverage", "dist", ".dist-build-*", "src/dashboard/src/gql"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -39,6 +39,8 @@ export interface Config {
   maxWsPerTenant: number;
   /** The sandbox dashboard at /dashboard and GraphiQL: on, except with NODE_ENV=production unless DASHBOARD=on. */
   dashboard: boolean;
+  /** DASHBOARD_DIR: where the dashboard's built files are (default dist/dashboard, made by `npm run build`). */
+  dashboardDir: string | null;
   /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
 }
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxCallbackRetentionDays,
     maxWsPerTenant,
     dashboard: dashboardSwitch(str("DASHBOARD"), str("NODE_ENV") ?? "development", problems),
+    dashboardDir: str("DASHBOARD_DIR") === null ? null : path.resolve(str("DASHBOARD_DIR")!),
     timings,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler, type Request, type Response } from "express";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { getOperationAST, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
@@ -37,7 +36,8 @@ import { TenantAdminService } from "./services/tenant-admin.service.js";
 import { CallbackReceiver } from "./services/callbacks.service.js";
 import { Reconciler } from "./services/reconciler.service.js";
 import type { FieldCipherLike } from "./services/field-cipher.js";
-import type { HttpTransport } from "./provider/index.js";
+import { createNodeHttpTransport, type HttpTransport } from "./provider/index.js";
+import { trackConnections, type ShutdownOptions } from "./http/graceful-shutdown.js";
 import { graphiqlRouter } from "./http/graphiql.js";
 import { dashboardRouter } from "./http/dashboard.js";
 import { accessLog } from "./http/access-log.js";
@@ -114,7 +114,8 @@ export interface RunningServer {
   readonly sessions: SessionTokenService;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
-  close(): Promise<void>;
+  /** Stops within about `graceMs` (default 5 s) plus a second, whatever the load (see graceful-shutdown.ts). */
+  close(options?: Pick<ShutdownOptions, "graceMs">): Promise<void>;
 }
 
 /**
@@ -140,6 +141,13 @@ export function formatError(logger: Logger, includeStack: boolean) {
   };
 }
 
+/** Waits for every promise to settle, or for `ms`, whichever comes first; never rejects. */
+async function settleWithin(ms: number, ...work: Promise<unknown>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(work), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Builds and starts the HTTP server: GraphQL, the sandbox, upstream callbacks, downloads, health. */
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const { config, db, logger, cipher } = deps;
@@ -147,11 +155,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
+  const connections = trackConnections(httpServer);
 
   // Known once listening (PORT may be 0); everything that needs our own address reads it late.
   let ownUrl = "";
   const publicUrl = () => config.publicUrl ?? ownUrl;
   const sandboxBaseUrl = () => `${ownUrl}/sandbox`;
+
+  // Our own keep-alive pool (to upstream and to our own sandbox), so close() can abort and drop it.
+  const ownTransport = deps.transport ? null : createNodeHttpTransport();
+  const transport = deps.transport ?? ownTransport!;
 
   const [sandboxKey, downloadKey, blindIndexKey] = await Promise.all([
     sharedSecret("sandbox-token"),
@@ -164,7 +177,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sandboxKey,
     cipher,
     logger: logger.child({ component: "provider" }),
-    transport: deps.transport,
+    transport,
     timeoutMs: timings.upstreamTimeoutMs,
   });
   const tracker = new StatusTracker({ checkDelayMs: timings.checkDelayMs, maxCheckDelayMs: timings.maxCheckDelayMs, logger });
@@ -270,8 +283,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     // Apollo's default landing page loads from a CDN; we serve GraphiQL from local files instead.
     // Introspection stays on here: complexityPlugin refuses it in production with INTROSPECTION_DISABLED.
     introspection: true,
+    // main.ts alone handles SIGINT/SIGTERM (Apollo's handler raced it, and a second stop() hung).
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; without this plugin Apollo need not wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
@@ -331,7 +345,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   // The dashboard and the GraphiQL it links to: off in production unless DASHBOARD=on.
   if (config.dashboard) {
     app.use(graphiqlRouter());
-    app.use("/dashboard", dashboardRouter());
+    app.use("/dashboard", dashboardRouter(config.dashboardDir ?? undefined));
   }
 
   app.post(
@@ -431,15 +445,17 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     tracker,
     sessions,
     schema,
-    async close() {
-      await reconciler.stop();
-      await graphqlWs.dispose();
-      await webhooks.stop();
-      await feedBus.close();
-      await sandbox.stop();
+    async close(options = {}) {
+      // Background loops stop taking new work now; a pass under way is not waited for beyond the grace period.
+      const loops = Promise.allSettled([reconciler.stop(), webhooks.stop(), sandbox.stop()]);
+      await connections.shutdown({
+        graceMs: options.graceMs,
+        closeWebSockets: () => graphqlWs.dispose(),
+        onGraceExpired: () => ownTransport?.close?.(),
+      });
+      ownTransport?.close?.();
+      await settleWithin(1_000, loops, feedBus.close(), apollo.stop());
       redis?.disconnect();
-      await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }

@@ -25,6 +25,13 @@ export interface HttpResponse {
  */
 export interface HttpTransport {
   request(req: HttpRequest): Promise<HttpResponse>;
+  /** Aborts the exchanges in flight and drops kept-alive sockets; later requests fail (shutdown). */
+  close?(): void;
+}
+
+/** Raised for exchanges aborted, or refused, because the transport was closed. */
+export class TransportClosedError extends Error {
+  override readonly name = "TransportClosedError";
 }
 
 /** Raised by a transport when the deadline of one exchange passes; anything else is a network failure. */
@@ -55,10 +62,22 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
   };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
+  const inFlight = new Set<AbortController>();
+  let closed = false;
 
   return {
+    close() {
+      closed = true;
+      for (const controller of inFlight) controller.abort(new TransportClosedError("the gateway is shutting down"));
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
     request(req) {
       return new Promise<HttpResponse>((resolve, reject) => {
+        if (closed) {
+          reject(new TransportClosedError("the gateway is shutting down"));
+          return;
+        }
         let url: URL;
         try {
           url = new URL(req.url);
@@ -76,11 +95,13 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
         if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
 
         const controller = new AbortController();
+        inFlight.add(controller);
         let settled = false;
         const finish = (outcome: () => void): void => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          inFlight.delete(controller);
           outcome();
         };
         // The deadline covers connect, upload and the whole body: a server that trickles bytes

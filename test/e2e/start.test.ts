@@ -27,7 +27,7 @@ describe("npm start (src/main.ts) on the embedded defaults", () => {
     const env = { PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
 
     const first = spawnTs("src/main.ts", [], env);
-    const [, url, key] = await first.waitFor(/ready on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*?(fgw_test_[A-Za-z0-9_-]{32})/);
+    const [, url, key] = await first.waitFor(/ready on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*?(fgw_test_[A-Za-z0-9_-]{32})/, 60_000);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     const before = await viewer(url!, key!);
@@ -35,10 +35,10 @@ describe("npm start (src/main.ts) on the embedded defaults", () => {
     await first.kill("SIGTERM");
 
     const second = spawnTs("src/main.ts", [], { ...env, LOG_LEVEL: "info" });
-    const [, url2] = await second.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+    const [, url2] = await second.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/, 60_000);
     const after = await viewer(url2!, key!);
     expect(after.data?.viewer.tenant).toEqual(before.data?.viewer.tenant);
     expect(second.stdout()).not.toContain("fgw_test_");
     await second.kill("SIGTERM");
-  });
+  }, 150_000);
 });

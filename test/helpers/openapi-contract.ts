@@ -1,6 +1,6 @@
 /**
  * Contract checks of sandbox answers against Openapi's own spec of ws.firmadigitale.com
- * (`spec/upstream/firmadigitale.openapi.json`, vendored with its licence), with ajv.
+ * (`spec/upstream/firmadigitale.openapi.json`, vendored with its MIT licence, read at test time), with ajv.
  *
  * How the spec is read, and the few places where it contradicts its own examples (errata, each
  * relaxed as narrowly as possible, with the example that proves it):
@@ -16,7 +16,7 @@
  * - Statuses the spec does not list (401/403 auth, 503 injected faults, 4xx of body validation)
  *   are checked against that same error envelope.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
@@ -25,11 +25,8 @@ import addFormatsModule from "ajv-formats";
 /** The repository root (test/helpers/../..). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Where the upstream's spec lives: vendored in spec/upstream/ (older checkouts: next to the repository). */
-export const SPEC_PATH = [
-  path.resolve(REPO_ROOT, "spec/upstream/firmadigitale.openapi.json"),
-  path.resolve(REPO_ROOT, "../shared/upstream/firmadigitale.openapi.json"),
-].find((p) => existsSync(p)) ?? path.resolve(REPO_ROOT, "spec/upstream/firmadigitale.openapi.json");
+/** Where the upstream's spec lives: vendored in the repository (spec/upstream, MIT licence). */
+export const SPEC_PATH = path.resolve(REPO_ROOT, "spec/upstream/firmadigitale.openapi.json");
 
 /** One HTTP answer to check, with the path as the upstream sees it (no `/sandbox` prefix). */
 export interface ContractAnswer {

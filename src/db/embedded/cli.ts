@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { startEngine } from "./index.js";
 
-// Runs the engine alone: `npx tsx src/db/embedded/cli.ts --port P --dbpath DIR`
+// Runs the engine alone: `npm run db -- --port P --dbpath DIR` (compiled; `npx tsx src/db/embedded/cli.ts` in development)
 // [--ttl-sweep-ms N] [--compact-after-bytes N] [--host H] [--verbose].
 const { values } = parseArgs({
   options: {
@@ -47,10 +47,19 @@ const engine = await startEngine({
 });
 process.stdout.write(`ready ${engine.uri}\n`);
 
-let stopping = false;
-const stop = (signal: string): void => {
-  if (stopping) return;
-  stopping = true;
+// One shutdown, bounded; a second, distinct signal exits at once (a repeat within a second is npm
+// forwarding the Ctrl-C its child already got from the terminal).
+let first: { signal: NodeJS.Signals; at: number } | null = null;
+const stop = (signal: NodeJS.Signals): void => {
+  if (first !== null) {
+    if (signal === first.signal && Date.now() - first.at < 1_000) return;
+    process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+  }
+  first = { signal, at: Date.now() };
+  setTimeout(() => {
+    console.error(`[embedded-mongo] ${signal} shutdown did not finish within 9 s: exiting`);
+    process.exit(1);
+  }, 9_000).unref();
   engine
     .close()
     .then(() => process.exit(0))
@@ -59,5 +68,5 @@ const stop = (signal: string): void => {
       process.exit(1);
     });
 };
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

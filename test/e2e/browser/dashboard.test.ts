@@ -48,9 +48,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)("the sandbox dashboard
   const tab = (name: string) => page.getByRole("navigation", { name: "Sections" }).getByRole("button", { name });
 
   beforeAll(async () => {
-    // The dashboard as `npm run build` makes it.
-    await build({ configFile: path.join(REPO_ROOT, "src/dashboard/vite.config.ts"), logLevel: "silent" });
-    gw = await startTestGateway();
+    // The dashboard as `npm run build` makes it, into a folder of this test's own (dist/ may be swapped by a build meanwhile).
+    const outDir = await mkdtemp(path.join(os.tmpdir(), "fgw-dashboard-build-"));
+    await build({ configFile: path.join(REPO_ROOT, "src/dashboard/vite.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
+    gw = await startTestGateway({ DASHBOARD_DIR: outDir });
     key = (await gw.tenant("TEST", "partner")).apiKey;
     receiver = http.createServer((req, res) => {
       req.resume();

@@ -3,7 +3,7 @@ import { type AddressInfo } from "node:net";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { FirmaDigitaleClient } from "../../../src/provider/firmadigitale.client.js";
-import { HttpTimeoutError, createNodeHttpTransport } from "../../../src/provider/http-transport.js";
+import { HttpTimeoutError, TransportClosedError, createNodeHttpTransport } from "../../../src/provider/http-transport.js";
 import { UpstreamUnavailableError, isTimeout } from "../../../src/provider/provider-errors.js";
 
 interface Seen {
@@ -59,6 +59,30 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe("createNodeHttpTransport", () => {
+  it("close() aborts exchanges in flight, drops kept-alive sockets and refuses later requests (shutdown)", async () => {
+    let idleSockets = 0;
+    const srv = await serve((req, res) => {
+      if (req.url === "/slow") return; // never answers
+      res.end("ok");
+    });
+    servers[servers.length - 1]!.on("connection", (socket) => {
+      idleSockets++;
+      socket.once("close", () => idleSockets--);
+    });
+    const transport = createNodeHttpTransport();
+    await transport.request({ method: "GET", url: `${srv.base}/fast`, headers: {}, timeoutMs: 60_000 });
+    const slow = rejection(transport.request({ method: "GET", url: `${srv.base}/slow`, headers: {}, timeoutMs: 60_000 }));
+    await expect.poll(() => srv.seen.length).toBe(2);
+
+    transport.close!();
+
+    expect(await slow).toBeInstanceOf(Error);
+    await expect.poll(() => idleSockets).toBe(0);
+    expect(await rejection(transport.request({ method: "GET", url: `${srv.base}/fast`, headers: {}, timeoutMs: 60_000 }))).toBeInstanceOf(
+      TransportClosedError,
+    );
+  });
+
   it("sends method, headers and body, and returns status, lower-case headers and body bytes", async () => {
     const srv = await serve((_req, res) => {
       res.writeHead(201, { "Content-Type": "application/json", "X-Upstream": "yes" });

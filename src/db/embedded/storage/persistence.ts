@@ -1,8 +1,9 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { opFromWire, opToWire, type Catalog, type Op } from "./catalog.js";
 import { Journal, decodeRecords, encodeRecord, writeAtomically } from "./journal.js";
 import type { Doc } from "./values.js";
+import { DbPathInUseError, lockDir, type DirLock } from "./dir-lock.js";
 
 const SNAPSHOT = "snapshot.bin";
 const JOURNAL = "journal.bin";
@@ -16,44 +17,7 @@ export interface LoadReport {
   tornBytes: number;
 }
 
-const LOCK = "engine.lock";
-
-/** Refusal to open a data directory another engine holds (mongod's code 98 DBPathInUse). */
-export class DbPathInUseError extends Error {
-  override readonly name = "DbPathInUseError";
-  readonly code = 98;
-  readonly codeName = "DBPathInUse";
-}
-// Data directories open in this process; a second engine on one directory would corrupt it.
-const openDirs = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Claims the directory for this engine: refuses one held by a live process (or by this one). */
-async function lockDir(dir: string): Promise<void> {
-  const key = resolve(dir);
-  if (openDirs.has(key)) throw new DbPathInUseError(`data directory ${dir} is already open in this process`);
-  const held = await readIfExists(join(dir, LOCK));
-  const pid = held ? Number.parseInt(held.toString("utf8"), 10) : NaN;
-  // A lock left by a killed process (kill -9) is stale and taken over.
-  if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
-    throw new DbPathInUseError(`data directory ${dir} is in use by process ${pid}`);
-  }
-  await writeFile(join(dir, LOCK), String(process.pid));
-  openDirs.add(key);
-}
-
-async function unlockDir(dir: string): Promise<void> {
-  openDirs.delete(resolve(dir));
-  await rm(join(dir, LOCK), { force: true });
-}
+export { DbPathInUseError };
 
 async function readIfExists(path: string): Promise<Buffer | null> {
   try {
@@ -74,6 +38,7 @@ function applyRecord(catalog: Catalog, record: Doc): void {
 export class Persistence {
   private constructor(
     private readonly dir: string,
+    private readonly lock: DirLock,
     private readonly journal: Journal,
     private readonly compactAfterBytes: number,
     private readonly onError: (err: unknown) => void,
@@ -87,17 +52,18 @@ export class Persistence {
     onError: (err: unknown) => void,
   ): Promise<{ store: Persistence; report: LoadReport }> {
     await mkdir(dir, { recursive: true });
-    await lockDir(dir);
+    const lock = await lockDir(dir);
     try {
-      return await Persistence.load(dir, catalog, compactAfterBytes, onError);
+      return await Persistence.load(dir, lock, catalog, compactAfterBytes, onError);
     } catch (err) {
-      await unlockDir(dir);
+      await lock.release();
       throw err;
     }
   }
 
   private static async load(
     dir: string,
+    lock: DirLock,
     catalog: Catalog,
     compactAfterBytes: number,
     onError: (err: unknown) => void,
@@ -117,7 +83,7 @@ export class Persistence {
     report.journalRecords = records.length;
     report.tornBytes = jbuf.length - validLength;
     const journal = await Journal.open(join(dir, JOURNAL), validLength);
-    return { store: new Persistence(dir, journal, compactAfterBytes, onError), report };
+    return { store: new Persistence(dir, lock, journal, compactAfterBytes, onError), report };
   }
 
   /** Journals one command's effects as a single record; resolves once durable. */
@@ -148,7 +114,7 @@ export class Persistence {
       await this.compact(catalog);
       await this.journal.close();
     } finally {
-      await unlockDir(this.dir);
+      await this.lock.release();
     }
   }
 }
