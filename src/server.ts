@@ -186,6 +186,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     intervalMs: timings.reconcileIntervalMs,
     leaseMs: Math.max(30_000, timings.upstreamTimeoutMs * 4),
     giveUpAfterMs: timings.reconcileGiveUpAfterMs,
+    resender: orders,
     baseDelayMs: timings.checkDelayMs,
     maxDelayMs: timings.maxCheckDelayMs,
   });
