@@ -95,6 +95,8 @@ export interface RunningServer {
   readonly sandbox: Sandbox;
   readonly reconciler: Reconciler;
   readonly tracker: StatusTracker;
+  /** Places and (re)sends orders (tests drive its resends directly). */
+  readonly orders: OrderService;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
   close(): Promise<void>;
@@ -357,6 +359,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sandbox,
     reconciler,
     tracker,
+    orders,
     schema,
     async close() {
       await reconciler.stop();
