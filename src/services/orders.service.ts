@@ -205,6 +205,14 @@ export class OrderService {
     }
     // The crash may have come between storing the request and its applicant or shipment.
     await this.storeDependents(tenant, id, claimed.applicantId, claimed.shipmentId, pending);
+    // The deadline runs from the POST, not from the claim: renew it, still holding this attempt. If
+    // looking upstream took so long that someone claimed the next attempt meanwhile, leave it to them.
+    const now = Date.now();
+    const renewed = await SignatureRequestModel.updateOne(
+      { _id: id, status: "SUBMITTING", upstreamId: null, submitAttempts: claimed.submitAttempts },
+      { $set: { submitLeaseUntil: new Date(now + this.attemptDeadlineMs) } },
+    );
+    if (renewed.matchedCount !== 1) return null;
     this.options.logger.info(
       { requestId: id.toHexString(), attempt: claimed.submitAttempts, via },
       "order never reached upstream and its last attempt's deadline has passed; sending it again",
