@@ -131,7 +131,7 @@ export class OrderService {
         // Nobody else sends it before this deadline; the first POST's own claim renews it.
         submitLeaseUntil: new Date(now.getTime() + this.attemptDeadlineMs),
         submitAttempts: 0,
-        pendingOrder: this.seal(pending),
+        pendingOrder: this.sealIfFindable(family, pending),
       });
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
@@ -201,7 +201,7 @@ export class OrderService {
       const { familyInput, body, callbackSecretHash } = await this.prepare({ ...tenant, name: "" }, id, family, input);
       const applicant = "applicant" in familyInput ? (familyInput as { applicant: ApplicantInput }).applicant : null;
       pending = { body, applicant, shipping: this.shippingOf(family, familyInput) };
-      await SignatureRequestModel.updateOne({ _id: id }, { $set: { callbackSecretHash, pendingOrder: this.seal(pending) }, $inc: { version: 1 } });
+      await SignatureRequestModel.updateOne({ _id: id }, { $set: { callbackSecretHash, pendingOrder: this.sealIfFindable(family, pending) }, $inc: { version: 1 } });
     }
     // The crash may have come between storing the request and its applicant or shipment.
     await this.storeDependents(tenant, id, claimed.applicantId, claimed.shipmentId, pending);
@@ -262,7 +262,13 @@ export class OrderService {
     }
   }
 
-  private seal(pending: PendingOrder): string {
+  /**
+   * The order sealed for resends, or null for a family whose body carries no callback (a video
+   * upgrade): upstream would not echo our id, so "no trace upstream" could never be established
+   * and such an order is never resent by the reconciler.
+   */
+  private sealIfFindable(family: ProductFamily, pending: PendingOrder): string | null {
+    if (family === "VIDEO_UPGRADE") return null;
     return this.options.cipher.encrypt(JSON.stringify(pending));
   }
 

@@ -56,13 +56,15 @@ describe("placeOrder answered, then the gateway crashes: every accepted order re
       RATE_LIMIT_PER_MINUTE: "1000000",
       ORDER_RATE_LIMIT_PER_MINUTE: "1000000",
       LOG_LEVEL: "info",
-      // Short background timings (the Timings mechanism). An attempt's deadline is 2 x 4 s: long
+      // Short background timings (the Timings mechanism). An attempt's deadline is 2 x 8 s: longer
+      // than a restart, so a client whose call died with the gateway gets its retry answered
+      // SUBMITTING by the next one, and only the reconciler can then send the order; and long
       // enough that, on a loaded machine, the in-process sandbox has stored any POST it received
       // before the order is sent again (a POST stored later is the duplicate this test must not see).
       RECONCILE_INTERVAL_MS: "200",
       RECONCILE_AFTER_MS: "500",
       RECONCILE_CHECK_DELAY_MS: "500",
-      UPSTREAM_TIMEOUT_MS: "4000",
+      UPSTREAM_TIMEOUT_MS: "8000",
     });
     gateways.push(child);
     const m = await child.waitFor(/"url":"(http:\/\/[^"]+)"/, 60_000);
@@ -204,7 +206,8 @@ describe("placeOrder answered, then the gateway crashes: every accepted order re
         duplicates: duplicates.length,
         resentByReconciler: resentBy("reconciler"),
         resentOnClientRetry: resentBy("client retry"),
-        sentMoreThanOnce: here.filter((r) => (r.submitAttempts ?? 0) > 1).length,
+        // Attempts claimed (a claim whose look upstream found the order sends nothing).
+        claimedMoreThanOnce: here.filter((r) => (r.submitAttempts ?? 0) > 1).length,
         stillSealed: here.filter((r) => r.pendingOrder).length,
         settledAfterMs,
       };
