@@ -17,7 +17,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Far enough ahead that every request with a next check is due. */
 const later = () => new Date(Date.now() + 24 * 60 * 60_000);
 
-describe("accepted orders reach upstream without the client: sealed body, resend after the deadline, duplicates recorded, versioned writes", () => {
+// Generous: each test drives several reconciler passes over every due request, slow on a loaded machine.
+describe("accepted orders reach upstream without the client: sealed body, resend after the deadline, duplicates recorded, versioned writes", { timeout: 90_000 }, () => {
   let gw: TestGateway;
   let key: string;
   let tenantId: string;
