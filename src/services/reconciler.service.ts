@@ -30,6 +30,8 @@ export interface ReconcilerOptions {
   resender?: OrderResender;
   /** An order kept sealed that still has not reached upstream after this long has failed (default 24 h). */
   resendGiveUpAfterMs?: number;
+  /** How long after its last attempt an order sent more than once is listed upstream on each poll, to catch a duplicate (default 1 h). */
+  duplicateWatchMs?: number;
   baseDelayMs: number;
   maxDelayMs: number;
   batchSize?: number;
@@ -109,8 +111,10 @@ export class Reconciler {
     const client = await this.options.clients.forTenant(tenant);
     const echoesUs = (r: { gatewayRequestId: string | null }) => r.gatewayRequestId === (request.id as string);
     if (request.upstreamId) {
-      if ((request.submitAttempts ?? 0) > 1) {
-        // Sent more than once: a late POST may yet create a second order; list to catch it.
+      const watchUntil = (request.submitLeaseUntil?.getTime() ?? 0) + (this.options.duplicateWatchMs ?? 60 * 60_000);
+      if ((request.submitAttempts ?? 0) > 1 && Date.now() < watchUntil) {
+        // Sent more than once, recently: a late POST may yet create a second order; list to catch it
+        // (later ones are still caught by their callbacks).
         const found = (await client.listRequests(request.productCode)).map(fromUpstreamRequest).filter(echoesUs);
         if (!found.some((r) => r.upstreamId === request.upstreamId)) found.unshift(fromUpstreamRequest(await client.getRequest(request.upstreamId)));
         await this.options.tracker.applyEchoed(request._id, found, "POLL");
