@@ -112,6 +112,8 @@ export interface RunningServer {
   readonly tracker: StatusTracker;
   /** Mints and verifies session tokens (tests rotate its keys). */
   readonly sessions: SessionTokenService;
+  /** Places and (re)sends orders (tests drive its resends directly). */
+  readonly orders: OrderService;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
   /** Stops within about `graceMs` (default 5 s) plus a second, whatever the load (see graceful-shutdown.ts). */
@@ -216,6 +218,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     intervalMs: timings.reconcileIntervalMs,
     leaseMs: Math.max(30_000, timings.upstreamTimeoutMs * 4),
     giveUpAfterMs: timings.reconcileGiveUpAfterMs,
+    resender: orders,
     baseDelayMs: timings.checkDelayMs,
     maxDelayMs: timings.maxCheckDelayMs,
   });
@@ -444,6 +447,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     reconciler,
     tracker,
     sessions,
+    orders,
     schema,
     async close(options = {}) {
       // Background loops stop taking new work now; a pass under way is not waited for beyond the grace period.

@@ -29,6 +29,16 @@ const outboxEntrySchema = new Schema(
   { _id: false },
 );
 
+const alertEntrySchema = new Schema(
+  {
+    code: { type: String, required: true },
+    message: { type: String, required: true },
+    upstreamId: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
 /** A device order as the gateway knows it: intent first (SUBMITTING), then mirrored from upstream. */
 const signatureRequestSchema = new Schema(
   {
@@ -83,6 +93,24 @@ const signatureRequestSchema = new Schema(
     outbox: { type: [outboxEntrySchema], default: [] },
     /** While set in the future, one process is (re)sending this SUBMITTING order upstream. */
     submitLeaseUntil: { type: Date, default: null },
+    /**
+     * POSTs of this order claimed so far (first send and resends). Each POST is preceded by a
+     * compare-and-set from n to n+1, so two processes never send the same attempt.
+     */
+    submitAttempts: { type: Number, default: 0 },
+    /**
+     * What it takes to (re)send the order: the prepared upstream body (files included) and the
+     * applicant and shipment to store, sealed with the field cipher. Erased once upstream has the
+     * order (or the request fails).
+     */
+    pendingOrder: { type: String, default: null },
+    /**
+     * Bumped by every write of the status tracker and the reconciler; their writes are
+     * compare-and-set on it, so a write computed from an older read never lands.
+     */
+    version: { type: Number, default: 0 },
+    /** Anomalies found while mirroring upstream, such as DUPLICATE_UPSTREAM_ORDER. */
+    alerts: { type: [alertEntrySchema], default: [] },
   },
   { timestamps: true },
 );

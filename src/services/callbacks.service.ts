@@ -41,8 +41,9 @@ export class CallbackReceiver {
     const upstream = requestFromCallbackBody(body);
     if (upstream === null) return "malformed";
     const view = fromUpstreamRequest(upstream);
-    // A callback for another request than the one its URL names is not ours to apply.
-    if ((view.gatewayRequestId !== null && view.gatewayRequestId !== requestId) || (request.upstreamId && request.upstreamId !== view.upstreamId)) {
+    // A callback for another request than the one its URL names is not ours to apply. One for
+    // another upstream order that echoes this request's id is a duplicate order: the tracker records it.
+    if ((view.gatewayRequestId !== null && view.gatewayRequestId !== requestId) || (request.upstreamId && request.upstreamId !== view.upstreamId && view.gatewayRequestId === null)) {
       return "malformed";
     }
     await this.tracker.apply(requestId, view, "CALLBACK");

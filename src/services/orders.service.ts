@@ -48,6 +48,13 @@ export interface OrderServiceOptions {
   reconcileAfterMs: number;
 }
 
+/** What is sealed into a request's pendingOrder until upstream has it: enough to send it again from nothing. */
+interface PendingOrder {
+  body: ReturnType<typeof toUpstreamOrderBody>;
+  applicant: ApplicantInput | null;
+  shipping: Record<string, unknown> | null;
+}
+
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** Stable JSON (sorted keys) so the same input always hashes the same. */
@@ -65,8 +72,12 @@ function canonical(value: unknown): string {
 
 /**
  * Places orders and changes them upstream. An order is stored (SUBMITTING) before upstream is
- * called, keyed by the tenant's idempotency key; a POST is never retried: when its outcome is
- * unknown the reconciler finds the upstream request by the gateway id echoed in `callback.data`.
+ * called, keyed by the tenant's idempotency key, together with its prepared upstream body sealed
+ * with the field cipher (erased once upstream has it). A POST is never retried blindly: when its
+ * outcome is unknown the reconciler finds the upstream request by the gateway id echoed in
+ * `callback.data`, and only when upstream has no trace of it once the attempt's deadline has
+ * passed does it send the sealed body again (resendAbandoned), claiming each attempt with a
+ * compare-and-set so that replicas never send the same attempt twice.
  */
 export class OrderService {
   constructor(private readonly options: OrderServiceOptions) {}
@@ -96,9 +107,11 @@ export class OrderService {
     // Throws BAD_USER_INPUT for anything the mapping refuses: still nothing stored.
     const { familyInput, body, callbackSecretHash } = await this.prepare(tenant, id, family, input);
 
-    const applicantId = "applicant" in familyInput ? new Types.ObjectId() : null;
+    const applicant = "applicant" in familyInput ? (familyInput as { applicant: ApplicantInput }).applicant : null;
+    const applicantId = applicant ? new Types.ObjectId() : null;
     const shipping = this.shippingOf(family, familyInput);
     const shipmentId = shipping ? new Types.ObjectId() : null;
+    const pending: PendingOrder = { body, applicant, shipping };
     const now = new Date();
     try {
       await SignatureRequestModel.create({
@@ -116,6 +129,10 @@ export class OrderService {
         options: this.optionsOf(familyInput),
         callbackSecretHash,
         nextCheckAt: new Date(now.getTime() + this.options.reconcileAfterMs),
+        // Nobody else sends it before this deadline; the first POST's own claim renews it.
+        submitLeaseUntil: new Date(now.getTime() + this.attemptDeadlineMs),
+        submitAttempts: 0,
+        pendingOrder: this.sealIfFindable(family, pending),
       });
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
@@ -124,18 +141,28 @@ export class OrderService {
       }
       throw err;
     }
-    if (applicantId) await this.storeApplicant(applicantId, tenant, (familyInput as { applicant: ApplicantInput }).applicant);
-    if (shipping && shipmentId) await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
+    await this.storeDependents(tenant, id, applicantId, shipmentId, pending);
 
+    // The first POST is attempt 0 -> 1, claimed like any resend: if a resend already took it
+    // (this process stalled past the deadline), this one does not send.
+    const claimed = await this.claimAttempt(id, 0, false);
+    if (claimed === null) return (await SignatureRequestModel.findById(id))!;
     return this.submit(tenant, id, input.productCode, body);
   }
 
   /**
-   * A retry (same key, same input) of an order still SUBMITTING with no upstream id. If nobody has
-   * been submitting it for a while (the process that stored it crashed, or upstream answered 503
-   * before doing anything), and upstream has no request carrying our id, the retry's input is sent
-   * again under the same id: the one way such an order ever reaches upstream, since only the
-   * client holds its personal data in clear. Claimed atomically so concurrent retries send it once.
+   * How long one attempt owns the order: twice the upstream timeout, so a POST still in flight has
+   * timed out before anyone looks again and sends it anew.
+   */
+  get attemptDeadlineMs(): number {
+    return 2 * this.options.clients.timeoutMs;
+  }
+
+  /**
+   * A retry (same key, same input) of an order still SUBMITTING with no upstream id: sent again
+   * under the same id if its last attempt's deadline has passed and upstream has no trace of it,
+   * exactly as the reconciler would (see resendAbandoned). A request stored before orders were kept
+   * sealed is sent from the retry's input.
    */
   private async resubmitIfAbandoned(
     tenant: TenantView,
@@ -143,40 +170,115 @@ export class OrderService {
     family: ProductFamily,
     input: PlaceOrderRequest,
   ): Promise<SignatureRequestDocument> {
-    // Longer than one upstream call: a POST still in flight has timed out before anyone resends.
-    const leaseMs = 2 * this.options.clients.timeoutMs;
-    const now = Date.now();
-    const claimed = await SignatureRequestModel.findOneAndUpdate(
-      {
-        _id: existing._id,
-        status: "SUBMITTING",
-        upstreamId: null,
-        $or: [{ submitLeaseUntil: { $lt: new Date(now) } }, { submitLeaseUntil: null, createdAt: { $lt: new Date(now - leaseMs) } }],
-      },
-      { $set: { submitLeaseUntil: new Date(now + leaseMs) } },
-      { returnDocument: "after" },
-    );
-    if (claimed === null) return existing;
-    const id = claimed._id;
-    const client = await this.options.clients.forTenant(tenant);
-    const found = (await client.listRequests(claimed.productCode)).map(fromUpstreamRequest).find((r) => r.gatewayRequestId === id.toHexString());
-    if (found) return (await this.options.tracker.apply(id, found, "POLL"))!;
-    const { familyInput, body, callbackSecretHash } = await this.prepare(tenant, id, family, input);
-    // The crash may have come between storing the request and its applicant or shipment.
-    if (claimed.applicantId && !(await ApplicantModel.exists({ _id: claimed.applicantId }))) {
-      await this.storeApplicant(claimed.applicantId, tenant, (familyInput as { applicant: ApplicantInput }).applicant);
-    }
-    const shipping = this.shippingOf(family, familyInput);
-    if (shipping && claimed.shipmentId && !(await ShipmentModel.exists({ _id: claimed.shipmentId }))) {
-      await ShipmentModel.create({ _id: claimed.shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
-    }
-    await SignatureRequestModel.updateOne({ _id: id }, { $set: { callbackSecretHash } });
-    this.options.logger.info({ requestId: id.toHexString() }, "order never reached upstream; sending it again on the client's retry");
-    return this.submit(tenant, id, claimed.productCode, body);
+    return (await this.resendAbandoned(tenant, existing, { family, input }, "client retry")) ?? existing;
   }
 
-  // POSTs a stored SUBMITTING order once; see the class comment for what an unclear outcome means.
-  private async submit(tenant: TenantView, id: Types.ObjectId, productCode: string, body: ReturnType<typeof toUpstreamOrderBody>): Promise<SignatureRequestDocument> {
+  /**
+   * Sends again an order still SUBMITTING whose last attempt's deadline has passed: claims the
+   * next attempt with a compare-and-set on `submitAttempts` (two processes never both send), looks
+   * upstream for orders echoing our id, and only if there is none POSTs the sealed body again.
+   * Returns null when the order is not abandoned (another attempt owns it, or someone else claimed it).
+   */
+  async resendAbandoned(
+    tenant: Pick<TenantView, "id" | "mode">,
+    request: SignatureRequestDocument,
+    fromInput: { family: ProductFamily; input: PlaceOrderRequest } | null,
+    via: string,
+  ): Promise<SignatureRequestDocument | null> {
+    if (request.status !== "SUBMITTING" || request.upstreamId) return null;
+    if (!request.pendingOrder && fromInput === null) return null;
+    const claimed = await this.claimAttempt(request._id, request.submitAttempts ?? 0, true);
+    if (claimed === null) return null;
+    const id = claimed._id;
+    const client = await this.options.clients.forTenant(tenant);
+    const found = (await client.listRequests(claimed.productCode)).map(fromUpstreamRequest).filter((r) => r.gatewayRequestId === id.toHexString());
+    if (found.length > 0) return (await this.options.tracker.applyEchoed(id, found, "POLL"))!;
+
+    let pending: PendingOrder;
+    if (claimed.pendingOrder) {
+      pending = this.open(claimed.pendingOrder);
+    } else {
+      const { family, input } = fromInput!;
+      const { familyInput, body, callbackSecretHash } = await this.prepare({ ...tenant, name: "" }, id, family, input);
+      const applicant = "applicant" in familyInput ? (familyInput as { applicant: ApplicantInput }).applicant : null;
+      pending = { body, applicant, shipping: this.shippingOf(family, familyInput) };
+      await SignatureRequestModel.updateOne({ _id: id }, { $set: { callbackSecretHash, pendingOrder: this.sealIfFindable(family, pending) }, $inc: { version: 1 } });
+    }
+    // The crash may have come between storing the request and its applicant or shipment.
+    await this.storeDependents(tenant, id, claimed.applicantId, claimed.shipmentId, pending);
+    // The deadline runs from the POST, not from the claim: renew it, still holding this attempt. If
+    // looking upstream took so long that someone claimed the next attempt meanwhile, leave it to them.
+    const now = Date.now();
+    const renewed = await SignatureRequestModel.updateOne(
+      { _id: id, status: "SUBMITTING", upstreamId: null, submitAttempts: claimed.submitAttempts },
+      { $set: { submitLeaseUntil: new Date(now + this.attemptDeadlineMs) } },
+    );
+    if (renewed.matchedCount !== 1) return null;
+    this.options.logger.info(
+      { requestId: id.toHexString(), attempt: claimed.submitAttempts, via },
+      "order never reached upstream and its last attempt's deadline has passed; sending it again",
+    );
+    return this.submit(tenant, id, claimed.productCode, pending.body);
+  }
+
+  /**
+   * Claims attempt `attempts` -> `attempts + 1` of a SUBMITTING order not yet upstream, with a
+   * deadline of attemptDeadlineMs. With `requireExpired`, only once the previous attempt's deadline
+   * has passed. Null when someone else holds or took the attempt.
+   */
+  private async claimAttempt(id: Types.ObjectId, attempts: number, requireExpired: boolean): Promise<SignatureRequestDocument | null> {
+    const now = Date.now();
+    const filter: Record<string, unknown> = { _id: id, status: "SUBMITTING", upstreamId: null, submitAttempts: attempts > 0 ? attempts : { $in: [0, null] } };
+    if (requireExpired) {
+      filter.$or = [
+        { submitLeaseUntil: { $lt: new Date(now) } },
+        { submitLeaseUntil: null, createdAt: { $lt: new Date(now - this.attemptDeadlineMs) } },
+      ];
+    }
+    return SignatureRequestModel.findOneAndUpdate(
+      filter,
+      { $set: { submitLeaseUntil: new Date(now + this.attemptDeadlineMs) }, $inc: { submitAttempts: 1, version: 1 } },
+      { returnDocument: "after" },
+    );
+  }
+
+  /** Stores the applicant and shipment of order `id` unless they exist (a crash may have come in between). */
+  private async storeDependents(
+    tenant: Pick<TenantView, "id">,
+    id: Types.ObjectId,
+    applicantId: Types.ObjectId | null | undefined,
+    shipmentId: Types.ObjectId | null | undefined,
+    pending: PendingOrder,
+  ): Promise<void> {
+    try {
+      if (applicantId && pending.applicant && !(await ApplicantModel.exists({ _id: applicantId }))) {
+        await this.storeApplicant(applicantId, tenant, pending.applicant);
+      }
+      if (shipmentId && pending.shipping && !(await ShipmentModel.exists({ _id: shipmentId }))) {
+        await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...pending.shipping });
+      }
+    } catch (err) {
+      // Two processes restoring the same one at once: the other stored it.
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+
+  /**
+   * The order sealed for resends, or null for a family whose body carries no callback (a video
+   * upgrade): upstream would not echo our id, so "no trace upstream" could never be established
+   * and such an order is never resent by the reconciler.
+   */
+  private sealIfFindable(family: ProductFamily, pending: PendingOrder): string | null {
+    if (family === "VIDEO_UPGRADE") return null;
+    return this.options.cipher.encrypt(JSON.stringify(pending));
+  }
+
+  private open(sealed: string): PendingOrder {
+    return JSON.parse(this.options.cipher.decrypt(sealed)) as PendingOrder;
+  }
+
+  // POSTs a stored SUBMITTING order once (its attempt already claimed); see the class comment for what an unclear outcome means.
+  private async submit(tenant: Pick<TenantView, "id" | "mode">, id: Types.ObjectId, productCode: string, body: ReturnType<typeof toUpstreamOrderBody>): Promise<SignatureRequestDocument> {
     const client = await this.options.clients.forTenant(tenant);
     try {
       const created = await client.createRequest(productCode, body);
@@ -314,7 +416,7 @@ export class OrderService {
     return null;
   }
 
-  private async storeApplicant(id: Types.ObjectId, tenant: TenantView, a: ApplicantInput): Promise<void> {
+  private async storeApplicant(id: Types.ObjectId, tenant: Pick<TenantView, "id">, a: ApplicantInput): Promise<void> {
     const taxCode = normalizeTaxCode(a.taxCode);
     await ApplicantModel.create({
       _id: id,

@@ -24,6 +24,7 @@ export interface RequestView {
   device: { deviceNumber: string | null; cardCode: string | null; userCode: string | null; alias: string | null; iut: string | null } | null;
   credentials: { token: string | null; code: string | null; username: string | null } | null;
   failure: { code: string; message: string } | null;
+  alerts: { code: string; message: string; upstreamId: string | null; at: Date }[];
   mode: TenantMode;
   createdAt: Date;
   updatedAt: Date;
@@ -60,6 +61,7 @@ export function toRequestView(doc: StoredRequest): RequestView {
     device: someSet(d.device as RequestView["device"]),
     credentials: someSet(d.credentials as RequestView["credentials"]),
     failure: d.failure?.code ? { code: d.failure.code, message: d.failure.message ?? "" } : null,
+    alerts: (d.alerts ?? []).map((a) => ({ code: a.code, message: a.message, upstreamId: a.upstreamId ?? null, at: a.at })),
     mode: d.mode as TenantMode,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,

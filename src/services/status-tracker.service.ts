@@ -8,6 +8,17 @@ import {
   type SignatureRequestDocument,
 } from "../models/index.js";
 
+/** Alert code of a request for which upstream holds two orders carrying its gateway id. */
+export const DUPLICATE_UPSTREAM_ORDER = "DUPLICATE_UPSTREAM_ORDER";
+
+/** Compare-and-set rounds before a write gives up under concurrent changes. */
+const CAS_ATTEMPTS = 10;
+
+/** Matches a request still at `version` (documents written before versions existed count as 0). */
+export function versionFilter(version: number | null | undefined): number | { $in: (number | null)[] } {
+  return version ? version : { $in: [0, null] };
+}
+
 export type ChangeSource = "CALLBACK" | "POLL" | "MUTATION";
 
 /** One status change, as stored and as pushed to feeds. */
@@ -63,8 +74,10 @@ export interface StatusTrackerOptions {
 
 /**
  * Applies what upstream says about a request (from a callback, a poll or our own mutation's
- * answer) to the gateway's copy. Status moves are compare-and-set on the previous status, so a
- * callback and a poll carrying the same change store it once, and notify once.
+ * answer) to the gateway's copy. Every write is compare-and-set on the request's version (and
+ * status), so a callback and a poll carrying the same change store it once and notify once, and a
+ * write computed from an older read (a stale poll) is computed again instead of overwriting a newer
+ * change.
  */
 export class StatusTracker {
   private readonly listeners: StatusListener[] = [];
@@ -78,9 +91,16 @@ export class StatusTracker {
 
   /** Mirrors upstream's view onto request `id`; returns the stored request. */
   async apply(id: Types.ObjectId | string, view: ProviderSignatureRequest, source: ChangeSource): Promise<SignatureRequestDocument | null> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = await SignatureRequestModel.findById(id);
       if (current === null) return null;
+      if (current.upstreamId && view.upstreamId !== current.upstreamId) {
+        // A second upstream order echoing our id is a duplicate (a late POST of an earlier attempt):
+        // recorded, never mirrored. Any other foreign view is not about this request.
+        if (view.gatewayRequestId === current.id) return this.recordDuplicate(current._id, view.upstreamId, source);
+        this.options.logger?.warn({ requestId: current.id as string, upstreamId: view.upstreamId }, "ignored an upstream view of another request");
+        return current;
+      }
       const from = current.status as RequestStatus;
       if (view.status === "RIFIUTATA") {
         return this.fail(current._id, "IDENTIFICATION_REFUSED", "upstream refused the applicant's identification (rifiutata)", source);
@@ -102,6 +122,8 @@ export class StatusTracker {
           ? null
           : new Date(now.getTime() + nextCheckDelayMs(move ? 0 : (current.unchangedChecks ?? 0) + 1, this.options.checkDelayMs, this.options.maxCheckDelayMs)),
         unchangedChecks: move ? 0 : (current.unchangedChecks ?? 0) + 1,
+        // Upstream has the order: what was kept to resend it is erased.
+        pendingOrder: null,
       };
       if (view.quantity !== null) set["options.quantity"] = view.quantity;
       if (view.device) {
@@ -122,18 +144,22 @@ export class StatusTracker {
         // must not switch the flags back (a refused identification clears them with its status move).
         if (!view.formUploaded) delete set.formUploaded;
         if (!view.documentUploaded) delete set.documentUploaded;
-        const updated = await SignatureRequestModel.findOneAndUpdate({ _id: current._id, status: from }, { $set: set }, { returnDocument: "after" });
-        if (updated === null) continue;
+        const updated = await SignatureRequestModel.findOneAndUpdate(
+          { _id: current._id, status: from, version: versionFilter(current.version) },
+          { $set: set, $inc: { version: 1 } },
+          { returnDocument: "after" },
+        );
+        if (updated === null) continue; // written since we read it: compute again from the newer copy
         await this.updateShipment(updated, view);
         return updated;
       }
       set.status = to;
       const updated = await SignatureRequestModel.findOneAndUpdate(
-        { _id: current._id, status: from },
-        { $set: set, $push: { statusHistory: { status: to, at: now }, outbox: { from, to, at: now, source } } },
+        { _id: current._id, status: from, version: versionFilter(current.version) },
+        { $set: set, $inc: { version: 1 }, $push: { statusHistory: { status: to, at: now }, outbox: { from, to, at: now, source } } },
         { returnDocument: "after" },
       );
-      if (updated === null) continue; // someone else moved it first: look again
+      if (updated === null) continue; // someone else wrote first: look again
       await this.updateShipment(updated, view);
       await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to, at: now, source });
       return updated;
@@ -144,15 +170,16 @@ export class StatusTracker {
   /** Moves a request to a gateway-only state (FAILED), compare-and-set like upstream changes. */
   async fail(id: Types.ObjectId | string, code: string, message: string, source: ChangeSource): Promise<SignatureRequestDocument | null> {
     // Compare-and-set like apply: if another change lands first, look again and fail from there.
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = await SignatureRequestModel.findById(id);
       if (current === null || isFinal(current.status as RequestStatus)) return current;
       const from = current.status as RequestStatus;
       const now = new Date();
       const updated = await SignatureRequestModel.findOneAndUpdate(
-        { _id: current._id, status: from },
+        { _id: current._id, status: from, version: versionFilter(current.version) },
         {
-          $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null },
+          $set: { status: "FAILED", failure: { code, message }, nextCheckAt: null, pendingOrder: null },
+          $inc: { version: 1 },
           $push: { statusHistory: { status: "FAILED", at: now }, outbox: { from, to: "FAILED", at: now, source } },
         },
         { returnDocument: "after" },
@@ -163,6 +190,52 @@ export class StatusTracker {
       }
     }
     throw new Error(`request ${String(id)}: status kept changing under concurrent updates`);
+  }
+
+  /**
+   * Mirrors the upstream orders found echoing request `id`'s gateway id: the oldest becomes the
+   * request's (unless it already has one), every other is recorded as a duplicate.
+   */
+  async applyEchoed(id: Types.ObjectId | string, found: ProviderSignatureRequest[], source: ChangeSource): Promise<SignatureRequestDocument | null> {
+    const ordered = [...found].sort(
+      (a, b) => (a.timestamps.purchasedAt?.getTime() ?? 0) - (b.timestamps.purchasedAt?.getTime() ?? 0) || (a.upstreamId < b.upstreamId ? -1 : 1),
+    );
+    const current = await SignatureRequestModel.findById(id, { upstreamId: 1 }).lean();
+    // The request's own upstream order first, so the others are the duplicates.
+    const own = ordered.findIndex((v) => v.upstreamId === current?.upstreamId);
+    if (own > 0) ordered.unshift(...ordered.splice(own, 1));
+    let stored: SignatureRequestDocument | null = null;
+    for (const view of ordered) stored = (await this.apply(id, view, source)) ?? stored;
+    return stored;
+  }
+
+  /**
+   * Records that upstream holds a second order echoing request `id`'s gateway id: an alert
+   * DUPLICATE_UPSTREAM_ORDER on the request (once per upstream order) and a log line. The request
+   * keeps mirroring its first upstream order; the duplicate is left for a human to cancel.
+   */
+  async recordDuplicate(id: Types.ObjectId | string, duplicateUpstreamId: string, source: ChangeSource): Promise<SignatureRequestDocument | null> {
+    const updated = await SignatureRequestModel.findOneAndUpdate(
+      { _id: id, "alerts.upstreamId": { $ne: duplicateUpstreamId } },
+      {
+        $push: {
+          alerts: {
+            code: DUPLICATE_UPSTREAM_ORDER,
+            message: `upstream holds a second order (${duplicateUpstreamId}) carrying this request's id: one POST reached upstream after its deadline and the resend`,
+            upstreamId: duplicateUpstreamId,
+            at: new Date(),
+          },
+        },
+        $inc: { version: 1 },
+      },
+      { returnDocument: "after" },
+    );
+    if (updated === null) return SignatureRequestModel.findById(id);
+    this.options.logger?.warn(
+      { requestId: updated.id as string, upstreamId: updated.upstreamId, duplicateUpstreamId, source, code: DUPLICATE_UPSTREAM_ORDER },
+      "duplicate upstream order: two upstream orders carry this request's gateway id",
+    );
+    return updated;
   }
 
   private async updateShipment(request: SignatureRequestDocument, view: ProviderSignatureRequest): Promise<void> {

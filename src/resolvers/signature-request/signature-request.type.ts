@@ -86,6 +86,23 @@ export class RequestFailure {
   message!: string;
 }
 
+@ObjectType({ description: "An anomaly the gateway found while mirroring a request from upstream." })
+export class RequestAlert {
+  @Field(() => String, {
+    description: "DUPLICATE_UPSTREAM_ORDER: upstream holds a second order carrying this request's id (a POST that arrived after its resend); cancel it with the provider.",
+  })
+  code!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => String, { nullable: true, description: "The other upstream order, for DUPLICATE_UPSTREAM_ORDER." })
+  upstreamId!: string | null;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
 @ObjectType({ description: "An order of a signature device or service, and its progress." })
 export class SignatureRequest {
   @Field(() => ID)
@@ -120,6 +137,9 @@ export class SignatureRequest {
 
   @Field(() => RequestFailure, { nullable: true })
   failure!: RequestFailure | null;
+
+  @Field(() => [RequestAlert], { description: "Anomalies found upstream, such as a duplicate order; empty when all is well." })
+  alerts!: RequestAlert[];
 
   @Field(() => Mode)
   mode!: TenantMode;

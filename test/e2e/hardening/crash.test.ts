@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnTs, type Child } from "../../helpers/child.js";
+import { spawnTsGroup, type GroupChild } from "../../helpers/process-group.js";
 import { sandboxPut, sandboxRequests } from "../../helpers/hardening.js";
 import { applicantInput, recipientInput } from "../../helpers/orders.js";
 
@@ -24,21 +24,21 @@ function inputOf(i: number): Record<string, unknown> {
 }
 
 interface Gateway {
-  child: Child;
+  child: GroupChild;
   url: string;
 }
 
 describe("placeOrder across gateway crashes (SIGKILL mid-load, restarts, client retries)", () => {
-  let engine: Child;
+  let engine: GroupChild;
   let mongoUri: string;
   let dbDir: string;
   let dataDir: string;
   let gateway: Gateway | null = null;
   const encryptionKey = randomBytes(32).toString("base64");
-  const gateways: Child[] = [];
+  const gateways: GroupChild[] = [];
 
   async function startGateway(): Promise<Gateway> {
-    const child = spawnTs("src/main.ts", [], {
+    const child = spawnTsGroup("src/main.ts", [], {
       PORT: "0",
       HOST: "127.0.0.1",
       NODE_ENV: "test",
@@ -63,16 +63,21 @@ describe("placeOrder across gateway crashes (SIGKILL mid-load, restarts, client 
   beforeAll(async () => {
     dbDir = await mkdtemp(path.join(tmpdir(), "fgw-crash-db-"));
     dataDir = await mkdtemp(path.join(tmpdir(), "fgw-crash-data-"));
-    engine = spawnTs("src/db/embedded/cli.ts", ["--port", "0", "--dbpath", dbDir], {});
+    engine = spawnTsGroup("src/db/embedded/cli.ts", ["--port", "0", "--dbpath", dbDir], {});
     mongoUri = (await engine.waitFor(/ready (mongodb:\/\/127\.0\.0\.1:\d+)/, 30_000))[1]!;
     gateway = await startGateway();
   }, 60_000);
   afterAll(async () => {
     for (const g of gateways) await g.kill("SIGKILL");
-    await engine?.kill("SIGTERM");
+    if (engine) {
+      const stopped = engine.kill("SIGTERM");
+      const timer = setTimeout(() => engine.killGroup("SIGKILL"), 10_000);
+      await stopped;
+      clearTimeout(timer);
+    }
     await rm(dbDir, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it(`keeps each of ${CALLS} idempotency keys to exactly one request, locally and upstream, through ${KILLS} SIGKILLs`, async () => {
     const created = await fetch(`${gateway!.url}/graphql`, {
@@ -175,5 +180,5 @@ describe("placeOrder across gateway crashes (SIGKILL mid-load, restarts, client 
     const lostUpstream = ids.filter((id) => !perRequest.has(id));
     const duplicatedUpstream = ids.filter((id) => (perRequest.get(id) ?? 0) > 1);
     expect({ lost: lostUpstream.length, duplicated: duplicatedUpstream.length, total: upstream.length }).toEqual({ lost: 0, duplicated: 0, total: CALLS });
-  }, 120_000);
+  }, 300_000);
 });
