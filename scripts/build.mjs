@@ -113,7 +113,8 @@ if (result.status !== 0) {
   process.exit(1);
 }
 // The partners' dashboard (React, Vite) goes into the same tree, at dist/dashboard.
-const vite = createRequire(import.meta.url).resolve("vite/bin/vite.js");
+// (vite's `exports` hide its bin; its folder is public)
+const vite = path.join(path.dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin/vite.js");
 const dashboard = spawnSync(
   process.execPath,
   [vite, "build", "--config", path.join(ROOT, "src/dashboard/vite.config.ts"), "--outDir", path.join(tmp, "dashboard"), "--emptyOutDir", "--logLevel", "warn"],
