@@ -16,7 +16,7 @@ import autocannon from "autocannon";
 import { execute, parse, printSchema } from "graphql";
 import Fastify from "fastify";
 import mercurius from "mercurius";
-import { startTestGateway } from "../test/helpers/gateway.js";
+import { startTestGateway, type TestGateway } from "../test/helpers/gateway.js";
 import { applicantInput, PLACE_ORDER, recipientInput } from "../test/helpers/orders.js";
 import { pino } from "pino";
 import { buildContext } from "../src/context.js";
@@ -28,15 +28,15 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "32,50").split(",").map(Number);
 const OPS = process.env.BENCH_OPS?.split(",") ?? null;
 
-const LIST_50 = `{ signatureRequests(first: 50) { edges { cursor node {
+export const LIST_50 = `{ signatureRequests(first: 50) { edges { cursor node {
   id requestCode status productCode createdAt
   product { code name family price { amountCents currency } }
   applicant { firstName lastName taxCodeMasked }
   shipment { speed trackingCode estimatedDelivery }
 } } pageInfo { hasNextPage endCursor } } }`;
-const PRODUCTS = "{ products { code name authority family blank price { amountCents currency } requires } }";
-const PRODUCTS_SHORT = "{ products { code name price { amountCents currency } } }";
-const OPERATIONS = [
+export const PRODUCTS = "{ products { code name authority family blank price { amountCents currency } requires } }";
+export const PRODUCTS_SHORT = "{ products { code name price { amountCents currency } } }";
+export const OPERATIONS = [
   ["products-short", "products (short)", PRODUCTS_SHORT],
   ["products", "products (8 fields)", PRODUCTS],
   ["list", "list of 50 requests", LIST_50],
@@ -86,9 +86,9 @@ async function load(url: string, body: string, apiKey: string, connections: numb
   return { rps: median(rps), p50: median(p50), p99: median(p99) };
 }
 
-/** Runs the GraphQL benchmark (see the file comment). */
-export async function run(): Promise<void> {
-  const gw = await startTestGateway();
+/** A test gateway (rate limits lifted) with one TEST tenant holding 50 orders: half signature kits, half readers. */
+export async function startSeededGateway(env: Record<string, string> = {}): Promise<{ gw: TestGateway; apiKey: string }> {
+  const gw = await startTestGateway(env);
   const { apiKey } = await gw.tenant("TEST", "bench");
   await sandboxPut(gw.url, apiKey, "_wallet", { balance: 1_000_000 });
   for (let i = 0; i < 50; i++) {
@@ -98,6 +98,12 @@ export async function run(): Promise<void> {
     const res = await gw.graphql(PLACE_ORDER, { input, key: randomUUID() }, apiKey);
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
   }
+  return { gw, apiKey };
+}
+
+/** Runs the GraphQL benchmark (see the file comment). */
+export async function run(): Promise<void> {
+  const { gw, apiKey } = await startSeededGateway();
 
   const rows: (string | number)[][] = [];
   const sdl = printSchema(gw.server.schema);
