@@ -168,7 +168,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const event = (await eventLog.record(change)) ?? (await eventLog.find(change));
     if (event !== null) await webhooks.enqueue(event);
   });
-  const products = new ProductService(clients, 10 * 60_000);
+  const products = new ProductService(clients, 10 * 60_000, feedBus.invalidations);
   const orders = new OrderService({
     clients,
     products,
