@@ -9,7 +9,8 @@
  * Arguments: operation (products-short, products or list; see OPERATIONS in graphql.bench.ts),
  * connections (50), seconds (10), output file (none: no profile, only the load figures).
  * GRAPHQL_JIT and RATE_LIMIT from the environment reach the gateway's configuration.
- * Prints the autocannon summary and the process's RSS before and after.
+ * Prints requests per second, latencies, the gateway's CPU time per request (steadier than rates on
+ * a shared machine) and the process's RSS before and after.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -34,10 +35,20 @@ if (out) {
 const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 const child = spawn(
   process.execPath,
-  [autocannon, "-c", connections, "-d", seconds, "-m", "POST", "-H", "content-type=application/json", "-H", `authorization=Bearer ${apiKey}`, "-b", JSON.stringify({ query: operation[2] }), `${gw.url}/graphql`],
-  { stdio: ["ignore", "inherit", "inherit"] },
+  [autocannon, "-j", "-c", connections, "-d", seconds, "-m", "POST", "-H", "content-type=application/json", "-H", `authorization=Bearer ${apiKey}`, "-b", JSON.stringify({ query: operation[2] }), `${gw.url}/graphql`],
+  { stdio: ["ignore", "pipe", "inherit"] },
 );
+const cpuBefore = process.cpuUsage();
+let output = "";
+child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
 await new Promise<void>((resolve, reject) => child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`autocannon exited with ${code}`)))));
+const cpu = process.cpuUsage(cpuBefore);
+const result = JSON.parse(output) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+const cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / result.requests.total;
+console.log(
+  `${opId}, ${connections} connections: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+    `${result.non2xx} non-2xx, ${result.errors} errors; gateway CPU ${cpuMsPerRequest.toFixed(2)} ms per request`,
+);
 if (out) {
   const { profile } = await session.post("Profiler.stop");
   await writeFile(out, JSON.stringify(profile));

@@ -24,6 +24,8 @@ export interface Config {
   webhooksAllowPrivate: boolean;
   /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
+  /** GRAPHQL_JIT=off: operations run on graphql-js instead of compiled by graphql-jit. */
+  graphqlJit: boolean;
 }
 
 /** A problem with one environment variable, reported all together so a misconfiguration is fixed in one go. */
@@ -99,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (ms !== undefined) timings[key] = ms;
   }
 
+  const graphqlJit = str("GRAPHQL_JIT") ?? "on";
+  if (graphqlJit !== "on" && graphqlJit !== "off") problems.push(`GRAPHQL_JIT: expected on or off, received ${JSON.stringify(graphqlJit)}`);
+
   const config: Config = {
     port,
     host,
@@ -114,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orderRateLimitPerMinute,
     webhooksAllowPrivate: str("WEBHOOKS_ALLOW_PRIVATE") === "true",
     timings,
+    graphqlJit: graphqlJit !== "off",
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -43,6 +43,7 @@ import {
 } from "./security/index.js";
 import { operationLimitErrors } from "./security/query-limits.js";
 import { attachGraphqlWs, createFeedBus } from "./events/index.js";
+import { compiledExecutorGateway, type ExecutorSwitch } from "./execution/compiled-executor.js";
 import { EventLog, FeedService } from "./services/events.service.js";
 import { DEFAULT_RETRY_SCHEDULE_MS, WebhookService } from "./services/webhooks.service.js";
 
@@ -97,6 +98,8 @@ export interface RunningServer {
   readonly tracker: StatusTracker;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
+  /** Which executor runs GraphQL operations (GRAPHQL_JIT); tests flip it to compare answers. */
+  readonly executor: ExecutorSwitch;
   close(): Promise<void>;
 }
 
@@ -228,8 +231,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const generalLimiter = createRateLimiter({ ...generalRateLimit, points: config.rateLimitPerMinute, redis });
   const placeOrderLimiter = createRateLimiter({ ...placeOrderRateLimit, points: config.orderRateLimitPerMinute, redis });
   const queryLimits = defaultQueryLimits(config.nodeEnv);
+  const executor: ExecutorSwitch = { jit: config.graphqlJit };
   const apollo = new ApolloServer<Context>({
-    schema,
+    // Apollo's hook for a custom executor: operations compiled by graphql-jit (GRAPHQL_JIT=off: graphql-js).
+    gateway: compiledExecutorGateway(schema, executor),
     formatError: formatError(logger, development),
     includeStacktraceInErrorResponses: false,
     // Apollo's default landing page loads from a CDN; we serve GraphiQL from local files instead.
@@ -357,6 +362,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     reconciler,
     tracker,
     schema,
+    executor,
     async close() {
       await reconciler.stop();
       await graphqlWs.dispose();
