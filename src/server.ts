@@ -33,7 +33,6 @@ import { accessLog } from "./http/access-log.js";
 import { createMetrics } from "./observability/metrics.js";
 import { Redis } from "ioredis";
 import {
-  complexityPlugin,
   createRateLimiter,
   defaultQueryLimits,
   generalRateLimit,
@@ -41,7 +40,7 @@ import {
   rateLimitMiddleware,
   rateLimitPlugin,
 } from "./security/index.js";
-import { operationLimitErrors } from "./security/query-limits.js";
+import { memoisedQueryLimitsPlugin, QueryLimitsMemo } from "./security/query-limits-memo.js";
 import { attachGraphqlWs, createFeedBus } from "./events/index.js";
 import { compiledExecutorGateway, type ExecutorSwitch } from "./execution/compiled-executor.js";
 import { EventLog, FeedService } from "./services/events.service.js";
@@ -232,6 +231,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const placeOrderLimiter = createRateLimiter({ ...placeOrderRateLimit, points: config.orderRateLimitPerMinute, redis });
   const queryLimits = defaultQueryLimits(config.nodeEnv);
   const executor: ExecutorSwitch = { jit: config.graphqlJit };
+  const queryLimitsMemo = new QueryLimitsMemo(schema, queryLimits);
   const apollo = new ApolloServer<Context>({
     // Apollo's hook for a custom executor: operations compiled by graphql-jit (GRAPHQL_JIT=off: graphql-js).
     gateway: compiledExecutorGateway(schema, executor),
@@ -247,7 +247,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       ApolloServerPluginCacheControlDisabled(),
       metrics.graphqlPlugin,
       // A plugin, not validationRules: Apollo would rewrite the limits' codes to GRAPHQL_VALIDATION_FAILED.
-      complexityPlugin(schema, queryLimits),
+      memoisedQueryLimitsPlugin(queryLimitsMemo),
       rateLimitPlugin<Context>({ general: generalLimiter, perRootField: { placeOrder: placeOrderLimiter }, keyOf: (ctx) => ctx.apiKeyHash }),
     ],
   });
@@ -351,7 +351,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     adminToken: config.adminToken,
     logger,
     formatError: formatError(logger, development),
-    limitErrors: (document, variables, operationName) => operationLimitErrors(schema, document, queryLimits, variables, operationName),
+    limitErrors: (document, variables, operationName) => queryLimitsMemo.errors(document, variables, operationName),
   });
 
   return {
