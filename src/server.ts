@@ -29,7 +29,8 @@ import { Reconciler } from "./services/reconciler.service.js";
 import type { FieldCipherLike } from "./services/field-cipher.js";
 import type { HttpTransport } from "./provider/index.js";
 import { graphiqlRouter } from "./http/graphiql.js";
-import { accessLog } from "./http/access-log.js";
+import { accessLog, logRequestOnFinish } from "./http/access-log.js";
+import { createGraphqlHandler } from "./http/graphql-handler.js";
 import { createMetrics } from "./observability/metrics.js";
 import { Redis } from "ioredis";
 import {
@@ -48,6 +49,8 @@ import { DEFAULT_RETRY_SCHEDULE_MS, WebhookService } from "./services/webhooks.s
 
 /** Largest GraphQL request body: room for two documents of MAX_FILE_BYTES in base64, no more. */
 export const MAX_GRAPHQL_BODY = "9mb";
+/** MAX_GRAPHQL_BODY in bytes, as express reads "9mb". */
+export const MAX_GRAPHQL_BODY_BYTES = 9 * 1024 * 1024;
 
 /** Timings of background work; tests shorten them. */
 export interface Timings {
@@ -131,7 +134,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = http.createServer(app);
+  // JSON POSTs to /graphql skip express (see createGraphqlHandler); everything else is express's.
+  let graphqlHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | null = null;
+  const httpServer = http.createServer((req, res) => {
+    if (graphqlHandler === null || !graphqlHandler(req, res)) void app(req, res);
+  });
 
   // Known once listening (PORT may be 0); everything that needs our own address reads it late.
   let ownUrl = "";
@@ -253,7 +260,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   await apollo.start();
 
-  app.use(accessLog(logger.child({ component: "http" })));
+  const httpLogger = logger.child({ component: "http" });
+  graphqlHandler = createGraphqlHandler({
+    apollo,
+    context: (req) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger }),
+    maxBodyBytes: MAX_GRAPHQL_BODY_BYTES,
+    logger,
+    onRequest: (req, res) => logRequestOnFinish(httpLogger, req, res),
+  });
+  app.use(accessLog(httpLogger));
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
