@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import { authenticateApiKey, hashApiKey, type TenantView } from "./services/tenants.service.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors/index.js";
-import { createLoaders, type Loaders } from "./loaders.js";
+import { createLoaders, type Loaders, type StoredCatalogue } from "./loaders.js";
 
 /** Built once per GraphQL request: who is calling, and the per-request helpers. */
 export interface Context {
@@ -18,6 +18,8 @@ export interface Context {
 export interface ContextDeps {
   adminToken: string | null;
   logger: Logger;
+  /** The catalogue in memory, for the product loader (without it, the loader reads the collection). */
+  catalogue?: StoredCatalogue;
 }
 
 /** Extracts the bearer token from an Authorization header value; null when absent or malformed. */
@@ -42,7 +44,7 @@ export async function buildContext(authorization: string | undefined, deps: Cont
     tenant,
     apiKeyHash: tenant !== null && token !== null ? hashApiKey(token) : null,
     isAdmin,
-    loaders: tenant ? createLoaders(tenant.id) : null,
+    loaders: tenant ? createLoaders(tenant.id, deps.catalogue) : null,
     logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),
   };
 }

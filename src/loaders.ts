@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { Types } from "mongoose";
-import { ApplicantModel, ProductModel, ShipmentModel, type ProductFields } from "./models/index.js";
+import { ApplicantModel, ProductModel, ShipmentModel, type ProductFields, type TenantMode } from "./models/index.js";
 import { toProductView, type ProductView } from "./services/products.service.js";
 import { addBusinessDays } from "./calendar/business-time.js";
 
@@ -33,6 +33,12 @@ export interface ShipmentView {
 /** Business days from receipt of documents to delivery, per speed (Openapi's product page). */
 export const SHIPPING_BUSINESS_DAYS = { PRIORITY: 1, EXPRESS: 3, STANDARD: 6 } as const;
 
+/** ApplicantView shows masked values only: the encrypted and hashed fields are never read. */
+const APPLICANT_VIEW_FIELDS = "-taxCodeEnc -taxCodeHash -document.numberEnc -tenantId -createdAt -updatedAt -__v";
+
+/** The shipment fields ShipmentView is built from. */
+const SHIPMENT_VIEW_FIELDS = "speed recipient address trackingCode envelopeNumber shippedAt createdAt";
+
 /** Per-request loaders: each batch is one `$in` query, answered in key order, null for a missing key. */
 export interface Loaders {
   /** Key: `${mode}:${code}`. */
@@ -54,10 +60,23 @@ function objectIds(keys: readonly string[]): Types.ObjectId[] {
  * Creates the loaders for one GraphQL request, scoped to one tenant: a key of another tenant
  * resolves to null.
  */
-export function createLoaders(tenantId: string): Loaders {
+/** Where the product loader reads the catalogue from memory (ProductService.stored). */
+export interface StoredCatalogue {
+  stored(mode: TenantMode): Promise<ReadonlyMap<string, ProductView>>;
+}
+
+export function createLoaders(tenantId: string, catalogue?: StoredCatalogue): Loaders {
   const tenant = new Types.ObjectId(tenantId);
   return {
     product: new DataLoader(async (keys) => {
+      if (catalogue !== undefined) {
+        return Promise.all(
+          keys.map(async (k) => {
+            const [mode, code] = k.split(":") as [TenantMode, string];
+            return (await catalogue.stored(mode)).get(code) ?? null;
+          }),
+        );
+      }
       const pairs = keys.map((k) => k.split(":") as [string, string]);
       const modes = [...new Set(pairs.map(([m]) => m))];
       const filter = { $or: modes.map((mode) => ({ mode, code: { $in: pairs.filter(([m]) => m === mode).map(([, c]) => c) } })) };
@@ -65,7 +84,7 @@ export function createLoaders(tenantId: string): Loaders {
       return byKey(keys, rows, (r) => `${r.mode}:${r.code}`).map((r) => (r ? toProductView(r) : null));
     }),
     applicant: new DataLoader(async (keys) => {
-      const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
+      const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }, APPLICANT_VIEW_FIELDS).lean();
       return byKey(keys, rows, (r) => r._id.toHexString()).map((a) =>
         a
           ? {
@@ -93,7 +112,7 @@ export function createLoaders(tenantId: string): Loaders {
       );
     }),
     shipment: new DataLoader(async (keys) => {
-      const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
+      const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }, SHIPMENT_VIEW_FIELDS).lean();
       return byKey(keys, rows, (r) => r._id.toHexString()).map((s) =>
         s
           ? {

@@ -263,7 +263,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const httpLogger = logger.child({ component: "http" });
   graphqlHandler = createGraphqlHandler({
     apollo,
-    context: (req) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger }),
+    context: (req) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger, catalogue: products }),
     maxBodyBytes: MAX_GRAPHQL_BODY_BYTES,
     logger,
     onRequest: (req, res) => logRequestOnFinish(httpLogger, req, res),
@@ -331,7 +331,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     // Two base64 files of MAX_FILE_BYTES each fit; anything larger is refused before parsing.
     express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
-      context: ({ req }) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger }),
+      context: ({ req }) => buildContext(req.headers.authorization, { adminToken: config.adminToken, logger, catalogue: products }),
     }),
   );
 

@@ -114,10 +114,21 @@ export class ProductService {
     this.unsubscribe();
   }
 
+  /**
+   * The mode's products by code as stored, without refreshing from upstream (the loaders' lookup of
+   * the product a request was ordered with, which stays in the collection once listed).
+   */
+  async stored(mode: TenantMode): Promise<ReadonlyMap<string, ProductView>> {
+    return (await this.snapshotOf(mode)).byCode;
+  }
+
   private async snapshot(tenant: TenantView): Promise<CatalogueSnapshot> {
     const at = this.refreshedAt.get(tenant.mode);
     if (at === undefined || Date.now() - at >= this.ttlMs) await this.ensureFresh(tenant);
-    const mode = tenant.mode;
+    return this.snapshotOf(tenant.mode);
+  }
+
+  private async snapshotOf(mode: TenantMode): Promise<CatalogueSnapshot> {
     const known = this.snapshots.get(mode);
     if (known !== undefined) return known;
     let pending = this.loading.get(mode);
