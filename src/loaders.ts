@@ -33,12 +33,6 @@ export interface ShipmentView {
 /** Business days from receipt of documents to delivery, per speed (Openapi's product page). */
 export const SHIPPING_BUSINESS_DAYS = { PRIORITY: 1, EXPRESS: 3, STANDARD: 6 } as const;
 
-/** ApplicantView shows masked values only: the encrypted and hashed fields are never read. */
-const APPLICANT_VIEW_FIELDS = "-taxCodeEnc -taxCodeHash -document.numberEnc -tenantId -createdAt -updatedAt -__v";
-
-/** The shipment fields ShipmentView is built from. */
-const SHIPMENT_VIEW_FIELDS = "speed recipient address trackingCode envelopeNumber shippedAt createdAt";
-
 /** Per-request loaders: each batch is one `$in` query, answered in key order, null for a missing key. */
 export interface Loaders {
   /** Key: `${mode}:${code}`. */
@@ -84,7 +78,7 @@ export function createLoaders(tenantId: string, catalogue?: StoredCatalogue): Lo
       return byKey(keys, rows, (r) => `${r.mode}:${r.code}`).map((r) => (r ? toProductView(r) : null));
     }),
     applicant: new DataLoader(async (keys) => {
-      const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }, APPLICANT_VIEW_FIELDS).lean();
+      const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
       return byKey(keys, rows, (r) => r._id.toHexString()).map((a) =>
         a
           ? {
@@ -112,7 +106,7 @@ export function createLoaders(tenantId: string, catalogue?: StoredCatalogue): Lo
       );
     }),
     shipment: new DataLoader(async (keys) => {
-      const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }, SHIPMENT_VIEW_FIELDS).lean();
+      const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
       return byKey(keys, rows, (r) => r._id.toHexString()).map((s) =>
         s
           ? {

@@ -33,9 +33,6 @@ export interface RequestView {
   shipmentId: string | null;
 }
 
-/** The stored fields toRequestView reads: internal ones (outbox, leases, secrets' hashes) are never fetched. */
-const VIEW_FIELDS = "requestCode productCode mode status statusHistory options formUploaded documentUploaded device credentials failure createdAt updatedAt issuedAt expiresAt applicantId shipmentId";
-
 type StoredRequest = SignatureRequestFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
 
 function someSet<T extends Record<string, unknown>>(o: T | null | undefined): T | null {
@@ -111,7 +108,7 @@ export class RequestQueryService {
   /** The tenant's request by id, or null (a foreign id is indistinguishable from a missing one). */
   async get(tenant: TenantView, id: string): Promise<RequestView | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) return null;
-    const doc = await SignatureRequestModel.findOne({ _id: id, tenantId: tenant.id }, VIEW_FIELDS).lean<StoredRequest>();
+    const doc = await SignatureRequestModel.findOne({ _id: id, tenantId: tenant.id }).lean<StoredRequest>();
     return doc ? toRequestView(doc) : null;
   }
 
@@ -138,7 +135,7 @@ export class RequestQueryService {
       const c = decodeCursor(after);
       and.push({ $or: [{ createdAt: { $lt: c.createdAt } }, { createdAt: c.createdAt, _id: { $lt: c.id } }] });
     }
-    const rows = await SignatureRequestModel.find({ $and: and }, VIEW_FIELDS)
+    const rows = await SignatureRequestModel.find({ $and: and })
       .sort({ createdAt: -1, _id: -1 })
       .limit(first + 1)
       .lean<StoredRequest[]>();
