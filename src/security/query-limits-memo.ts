@@ -55,6 +55,11 @@ export class QueryLimitsMemo {
     return complexity > this.limits.maxComplexity ? [new QueryTooComplexError(this.limits.maxComplexity, complexity)] : [];
   }
 
+  /** The operation's cost, as `operationComplexity` (remembered likewise); for cost-based budgets. */
+  operationCost(document: DocumentNode, variables?: Record<string, unknown> | null, operationName?: string | null): number {
+    return this.cost(document, this.facts(document), variables ?? undefined, operationName ?? undefined);
+  }
+
   private facts(document: DocumentNode): DocumentFacts {
     let facts = this.documents.get(document);
     if (facts === undefined) {

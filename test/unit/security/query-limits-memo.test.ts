@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "graphql";
 import { buildGatewaySchema } from "../../../src/schema.js";
-import { defaultQueryLimits, operationLimitErrors } from "../../../src/security/query-limits.js";
+import { defaultQueryLimits, operationComplexity, operationLimitErrors } from "../../../src/security/query-limits.js";
 import { QueryLimitsMemo } from "../../../src/security/query-limits-memo.js";
 
 const schema = await buildGatewaySchema(null);
@@ -28,6 +28,7 @@ describe("QueryLimitsMemo", () => {
       const expected = operationLimitErrors(schema, document, limits, variables, "L").map((e) => [e.message, e.extensions]);
       expect(memo.errors(document, variables, "L").map((e) => [e.message, e.extensions])).toEqual(expected);
     }
+    expect(memo.operationCost(document, { n: 1000, skipProduct: false }, "L")).toBe(operationComplexity(schema, document, { n: 1000, skipProduct: false }, "L"));
     // The case that matters: a larger page on a remembered document is still refused.
     expect(memo.errors(document, { n: 1000, skipProduct: false }, "L")[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
     expect(memo.errors(document, { n: 10, skipProduct: false }, "L")).toEqual([]);
