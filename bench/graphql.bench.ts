@@ -1,35 +1,61 @@
 /**
- * GraphQL over HTTP: the `products` query and a 50-request list (with product, applicant and
- * shipment) through the whole gateway, next to two baselines measured in the same run: a bare
- * Node HTTP server answering the same bytes (the ceiling), and plain graphql-js executing the same
- * operation on the same schema and context behind a bare Node server (the gateway minus Apollo
- * and express). Then the list query once more on two fresh gateways, the embedded engine in-process
- * and in a worker thread (the default), to show what moving it off the event loop buys.
+ * GraphQL over HTTP: the `products` query (a short and an 8-field selection) and a 50-request list
+ * (with product, applicant and shipment) through the whole gateway, next to peers measured in the
+ * same run: a bare Node HTTP server answering the same bytes (the ceiling), Fastify + Mercurius
+ * with graphql-jit serving the same operation on the same schema from memory, and plain graphql-js
+ * executing the same operation on the same schema and context behind a bare Node server (the
+ * gateway minus Apollo and express). Each at 32 and 50 connections.
+ *
+ * Environment: BENCH_SECONDS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS ("32,50"),
+ * BENCH_OPS (comma-separated names among products-short, products, list; all by default).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
-import { execute, parse } from "graphql";
+import { execute, parse, printSchema } from "graphql";
+import Fastify from "fastify";
+import mercurius from "mercurius";
 import { startTestGateway, type TestGateway } from "../test/helpers/gateway.js";
-import type { EngineThread } from "../src/db/connect.js";
 import { applicantInput, PLACE_ORDER, recipientInput } from "../test/helpers/orders.js";
 import { pino } from "pino";
 import { buildContext } from "../src/context.js";
 import { median, printTable } from "./lib.js";
 import { sandboxPut } from "../test/helpers/sandbox-control.js";
 
-const CONNECTIONS = 32;
-const SECONDS = 3;
-const ROUNDS = 3;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "32,50").split(",").map(Number);
+const OPS = process.env.BENCH_OPS?.split(",") ?? null;
 
-const LIST_50 = `{ signatureRequests(first: 50) { edges { cursor node {
+export const LIST_50 = `{ signatureRequests(first: 50) { edges { cursor node {
   id requestCode status productCode createdAt
   product { code name family price { amountCents currency } }
   applicant { firstName lastName taxCodeMasked }
   shipment { speed trackingCode estimatedDelivery }
 } } pageInfo { hasNextPage endCursor } } }`;
-const PRODUCTS = "{ products { code name authority family blank price { amountCents currency } requires } }";
+export const PRODUCTS = "{ products { code name authority family blank price { amountCents currency } requires } }";
+export const PRODUCTS_SHORT = "{ products { code name price { amountCents currency } } }";
+export const OPERATIONS = [
+  ["products-short", "products (short)", PRODUCTS_SHORT],
+  ["products", "products (8 fields)", PRODUCTS],
+  ["list", "list of 50 requests", LIST_50],
+] as const;
+
+/**
+ * Fastify + Mercurius (graphql-jit after the first request) on the gateway's SDL, answering from
+ * memory with the data the gateway answered: what a compiled GraphQL stack costs on this machine.
+ */
+async function mercuriusPeer(sdl: string, data: Record<string, unknown>): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = Fastify({ logger: false });
+  await app.register(mercurius, {
+    schema: sdl,
+    resolvers: { Query: { products: () => data.products, signatureRequests: () => data.signatureRequests } } as never,
+    jit: 1,
+  });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { url, close: () => app.close() };
+}
 
 async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer(handler);
@@ -39,7 +65,7 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; clo
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-async function load(url: string, body: string, apiKey: string): Promise<{ rps: number; p50: number; p99: number }> {
+async function load(url: string, body: string, apiKey: string, connections: number): Promise<{ rps: number; p50: number; p99: number }> {
   const rps: number[] = [];
   const p50: number[] = [];
   const p99: number[] = [];
@@ -49,7 +75,7 @@ async function load(url: string, body: string, apiKey: string): Promise<{ rps: n
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
       body,
-      connections: CONNECTIONS,
+      connections,
       duration: SECONDS,
     });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
@@ -60,8 +86,9 @@ async function load(url: string, body: string, apiKey: string): Promise<{ rps: n
   return { rps: median(rps), p50: median(p50), p99: median(p99) };
 }
 
-/** A tenant with 50 placed orders (half KIT with an applicant, half LETTORE with a shipment). */
-async function seed(gw: TestGateway): Promise<string> {
+/** A test gateway (rate limits lifted) with one TEST tenant holding 50 orders: half signature kits, half readers. */
+export async function startSeededGateway(env: Record<string, string> = {}): Promise<{ gw: TestGateway; apiKey: string }> {
+  const gw = await startTestGateway(env);
   const { apiKey } = await gw.tenant("TEST", "bench");
   await sandboxPut(gw.url, apiKey, "_wallet", { balance: 1_000_000 });
   for (let i = 0; i < 50; i++) {
@@ -71,30 +98,21 @@ async function seed(gw: TestGateway): Promise<string> {
     const res = await gw.graphql(PLACE_ORDER, { input, key: randomUUID() }, apiKey);
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
   }
-  return apiKey;
-}
-
-/** The list query against a fresh gateway whose embedded engine runs on `engineThread`. */
-async function listOn(engineThread: EngineThread): Promise<{ rps: number; p50: number; p99: number }> {
-  const gw = await startTestGateway({}, {}, { engineThread });
-  try {
-    const apiKey = await seed(gw);
-    return await load(gw.url, JSON.stringify({ query: LIST_50 }), apiKey);
-  } finally {
-    await gw.close();
-  }
+  return { gw, apiKey };
 }
 
 /** Runs the GraphQL benchmark (see the file comment). */
 export async function run(): Promise<void> {
-  const gw = await startTestGateway();
-  const apiKey = await seed(gw);
+  const { gw, apiKey } = await startSeededGateway();
 
   const rows: (string | number)[][] = [];
-  for (const [name, query] of [["products", PRODUCTS], ["list of 50 requests", LIST_50]] as const) {
+  const sdl = printSchema(gw.server.schema);
+  for (const [id, name, query] of OPERATIONS) {
+    if (OPS !== null && !OPS.includes(id)) continue;
     const body = JSON.stringify({ query });
     const answer = await (await fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body })).text();
     const bytes = Buffer.from(answer);
+    const data = (JSON.parse(answer) as { data: Record<string, unknown> }).data;
 
     const bare = await listen((req, res) => {
       req.resume();
@@ -114,29 +132,27 @@ export async function run(): Promise<void> {
         res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(out) }).end(out);
       });
     });
+    const merc = await mercuriusPeer(sdl, data);
+    const mercAnswer = await (await fetch(`${merc.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body })).text();
+    if (JSON.stringify(JSON.parse(mercAnswer)) !== JSON.stringify(JSON.parse(answer))) throw new Error(`${name}: Mercurius answers differently from the gateway`);
 
-    const ceiling = await load(bare.url, body, apiKey);
-    const graphqlJs = await load(plain.url, body, apiKey);
-    const gateway = await load(gw.url, body, apiKey);
+    for (const connections of CONNECTIONS) {
+      // Interleaved: each target runs while the machine is in about the same state.
+      const ceiling = await load(bare.url, body, apiKey, connections);
+      const jit = await load(merc.url, body, apiKey, connections);
+      const graphqlJs = await load(plain.url, body, apiKey, connections);
+      const gateway = await load(gw.url, body, apiKey, connections);
+      const label = `${name}, ${connections} conn`;
+      rows.push([`${label}: bare node (ceiling)`, ceiling.rps, ceiling.p50, ceiling.p99, 1, ceiling.rps / jit.rps]);
+      rows.push([`${label}: Fastify + Mercurius (jit)`, jit.rps, jit.p50, jit.p99, jit.rps / ceiling.rps, 1]);
+      rows.push([`${label}: graphql-js, no Apollo`, graphqlJs.rps, graphqlJs.p50, graphqlJs.p99, graphqlJs.rps / ceiling.rps, graphqlJs.rps / jit.rps]);
+      rows.push([`${label}: gateway`, gateway.rps, gateway.p50, gateway.p99, gateway.rps / ceiling.rps, gateway.rps / jit.rps]);
+    }
     await bare.close();
     await plain.close();
-    rows.push([`${name}: bare node (ceiling)`, ceiling.rps, ceiling.p50, ceiling.p99, 1]);
-    rows.push([`${name}: graphql-js, no Apollo`, graphqlJs.rps, graphqlJs.p50, graphqlJs.p99, graphqlJs.rps / ceiling.rps]);
-    rows.push([`${name}: gateway (Apollo)`, gateway.rps, gateway.p50, gateway.p99, gateway.rps / ceiling.rps]);
-    rows.push([`${name}: gateway / graphql-js`, "", "", "", gateway.rps / graphqlJs.rps]);
+    await merc.close();
   }
-  console.log(`${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds each, medians; latencies in ms`);
-  printTable(["target", "req/s", "p50 ms", "p99 ms", "ratio"], rows);
+  console.log(`${SECONDS} s x ${ROUNDS} rounds each, medians; latencies in ms; ratios to the ceiling and to Mercurius+jit`);
+  printTable(["target", "req/s", "p50 ms", "p99 ms", "x ceiling", "x jit"], rows);
   await gw.close();
-
-  const inprocess = await listOn("inprocess");
-  const worker = await listOn("worker");
-  console.log("\nlist of 50 requests, embedded engine in-process vs in a worker thread (fresh gateway each)");
-  printTable(
-    ["engine", "req/s", "p50 ms", "p99 ms", "ratio"],
-    [
-      ["in-process", inprocess.rps, inprocess.p50, inprocess.p99, 1],
-      ["worker thread", worker.rps, worker.p50, worker.p99, worker.rps / inprocess.rps],
-    ],
-  );
 }

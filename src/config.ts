@@ -43,6 +43,8 @@ export interface Config {
   dashboardDir: string | null;
   /** Background timings overriding the defaults (RECONCILE_INTERVAL_MS, ...); unset ones keep theirs. */
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
+  /** GRAPHQL_JIT=off: operations run on graphql-js instead of compiled by graphql-jit. */
+  graphqlJit: boolean;
 }
 
 /** A problem with one environment variable, reported all together so a misconfiguration is fixed in one go. */
@@ -145,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (ms !== undefined) timings[key] = ms;
   }
 
+  const graphqlJit = str("GRAPHQL_JIT") ?? "on";
+  if (graphqlJit !== "on" && graphqlJit !== "off") problems.push(`GRAPHQL_JIT: expected on or off, received ${JSON.stringify(graphqlJit)}`);
+
   const config: Config = {
     port,
     host,
@@ -170,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dashboard: dashboardSwitch(str("DASHBOARD"), str("NODE_ENV") ?? "development", problems),
     dashboardDir: str("DASHBOARD_DIR") === null ? null : path.resolve(str("DASHBOARD_DIR")!),
     timings,
+    graphqlJit: graphqlJit !== "off",
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -4,7 +4,7 @@ import { authenticateApiKeyWithId, hashApiKey, tenantSecurity, type TenantView }
 import { looksLikeJwt, type SessionScope, type SessionTokenService } from "./services/session-tokens.service.js";
 import type { Principal } from "./security/principal.js";
 import { ForbiddenError, UnauthenticatedError, type AppError } from "./errors/index.js";
-import { createLoaders, type Loaders } from "./loaders.js";
+import { createLoaders, type Loaders, type StoredCatalogue } from "./loaders.js";
 
 /** The end user a session token was minted for, and what it may do. */
 export interface SessionPrincipal {
@@ -36,6 +36,8 @@ export interface ContextDeps {
   logger: Logger;
   /** Verifies session tokens; without it only API keys are accepted. */
   sessions?: SessionTokenService;
+  /** The catalogue in memory, for the product loader (without it, the loader reads the collection). */
+  catalogue?: StoredCatalogue;
 }
 
 /** Where a request comes from, as far as the browser told us. */
@@ -88,7 +90,7 @@ async function sessionContext(token: string, deps: ContextDeps, origin: RequestO
     isAdmin: false,
     principal: { kind: "session", tenantId: tenant.id, subject: claims.subject, mode: tenant.mode },
     authError: null,
-    loaders: createLoaders(tenant.id),
+    loaders: createLoaders(tenant.id, deps.catalogue),
     logger: deps.logger.child({ tenantId: tenant.id, session: true }),
   };
 }
@@ -113,7 +115,7 @@ export async function buildContext(authorization: string | undefined, deps: Cont
     isAdmin: false,
     principal: key !== null ? { kind: "apiKey", id: key.keyId, tenantId: key.tenant.id, mode: key.tenant.mode } : null,
     authError: null,
-    loaders: tenant ? createLoaders(tenant.id) : null,
+    loaders: tenant ? createLoaders(tenant.id, deps.catalogue) : null,
     logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),
   };
 }

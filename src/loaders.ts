@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { Types } from "mongoose";
-import { ApplicantModel, ProductModel, ShipmentModel, type ProductFields } from "./models/index.js";
+import { ApplicantModel, ProductModel, ShipmentModel, type ProductFields, type TenantMode } from "./models/index.js";
 import { toProductView, type ProductView } from "./services/products.service.js";
 import { addBusinessDays } from "./calendar/business-time.js";
 
@@ -54,10 +54,23 @@ function objectIds(keys: readonly string[]): Types.ObjectId[] {
  * Creates the loaders for one GraphQL request, scoped to one tenant: a key of another tenant
  * resolves to null.
  */
-export function createLoaders(tenantId: string): Loaders {
+/** Where the product loader reads the catalogue from memory (ProductService.stored). */
+export interface StoredCatalogue {
+  stored(mode: TenantMode): Promise<ReadonlyMap<string, ProductView>>;
+}
+
+export function createLoaders(tenantId: string, catalogue?: StoredCatalogue): Loaders {
   const tenant = new Types.ObjectId(tenantId);
   return {
     product: new DataLoader(async (keys) => {
+      if (catalogue !== undefined) {
+        return Promise.all(
+          keys.map(async (k) => {
+            const [mode, code] = k.split(":") as [TenantMode, string];
+            return (await catalogue.stored(mode)).get(code) ?? null;
+          }),
+        );
+      }
       const pairs = keys.map((k) => k.split(":") as [string, string]);
       const modes = [...new Set(pairs.map(([m]) => m))];
       const filter = { $or: modes.map((mode) => ({ mode, code: { $in: pairs.filter(([m]) => m === mode).map(([, c]) => c) } })) };

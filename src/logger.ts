@@ -24,7 +24,10 @@ export const REDACTED_PATHS = [
   "*.documento",
 ];
 
-/** The process logger: JSON lines, with personal data and secrets redacted everywhere. */
+/**
+ * The process logger: JSON lines, with personal data and secrets redacted everywhere. Written to
+ * stdout asynchronously (buffered, flushed by pino at exit), so a log line never blocks a request.
+ */
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } });
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, pino.destination({ dest: 1, sync: false }));
 }

@@ -40,7 +40,8 @@ import { createNodeHttpTransport, type HttpTransport } from "./provider/index.js
 import { trackConnections, type ShutdownOptions } from "./http/graceful-shutdown.js";
 import { graphiqlRouter } from "./http/graphiql.js";
 import { dashboardRouter } from "./http/dashboard.js";
-import { accessLog } from "./http/access-log.js";
+import { accessLog, logRequestOnFinish } from "./http/access-log.js";
+import { createGraphqlHandler } from "./http/graphql-handler.js";
 import { createMetrics } from "./observability/metrics.js";
 import { Redis } from "ioredis";
 import {
@@ -56,13 +57,16 @@ import {
   countRootFields,
   costLimitsOf,
 } from "./security/index.js";
-import { analyseOperation, operationLimitErrors } from "./security/query-limits.js";
+import { QueryLimitsMemo } from "./security/query-limits-memo.js";
 import { attachGraphqlWs, createFeedBus } from "./events/index.js";
+import { compiledExecutorGateway, type ExecutorSwitch } from "./execution/compiled-executor.js";
 import { EventLog, FeedService } from "./services/events.service.js";
 import { DEFAULT_RETRY_SCHEDULE_MS, WebhookService } from "./services/webhooks.service.js";
 
 /** Largest GraphQL request body: room for two documents of MAX_FILE_BYTES in base64, no more. */
 export const MAX_GRAPHQL_BODY = "9mb";
+/** MAX_GRAPHQL_BODY in bytes, as express reads "9mb". */
+export const MAX_GRAPHQL_BODY_BYTES = 9 * 1024 * 1024;
 
 /** Timings of background work; tests shorten them. */
 export interface Timings {
@@ -116,6 +120,8 @@ export interface RunningServer {
   readonly orders: OrderService;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
+  /** Which executor runs GraphQL operations (GRAPHQL_JIT); tests flip it to compare answers. */
+  readonly executor: ExecutorSwitch;
   /** Stops within about `graceMs` (default 5 s) plus a second, whatever the load (see graceful-shutdown.ts). */
   close(options?: Pick<ShutdownOptions, "graceMs">): Promise<void>;
 }
@@ -156,7 +162,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = http.createServer(app);
+  // JSON POSTs to /graphql skip express (see createGraphqlHandler); everything else is express's.
+  let graphqlHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | null = null;
+  const httpServer = http.createServer((req, res) => {
+    // Cross-origin browser requests take express's path, where CORS is answered.
+    if (graphqlHandler === null || crossOriginOf(req, config.publicUrl) !== null || !graphqlHandler(req, res)) void app(req, res);
+  });
   const connections = trackConnections(httpServer);
 
   // Known once listening (PORT may be 0); everything that needs our own address reads it late.
@@ -200,7 +211,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const event = (await eventLog.record(change)) ?? (await eventLog.find(change));
     if (event !== null) await webhooks.enqueue(event);
   });
-  const products = new ProductService(clients, 10 * 60_000);
+  const products = new ProductService(clients, 10 * 60_000, feedBus.invalidations);
   const orders = new OrderService({
     clients,
     products,
@@ -246,7 +257,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   await applyRetention(sandboxCallbackModel(db.connection), "createdAt", config.sandboxCallbackRetentionDays);
 
   const sessions = new SessionTokenService({ cipher, logger: logger.child({ component: "session-tokens" }) });
-  const contextDeps = { adminToken: config.adminToken, logger, sessions };
+  const contextDeps = { adminToken: config.adminToken, logger, sessions, catalogue: products };
   const queries = new RequestQueryService(blindIndexKey);
   const sandboxAdmin = new SandboxAdmin(clients, sandboxBaseUrl);
   const webhookTools = new WebhookTools(webhooks, cipher);
@@ -277,10 +288,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const costLimits = costLimitsOf(config);
   const costLimiter = createCostLimiter(costLimits, createTokenBuckets({ redis, keyPrefix: "rl" }));
   const queryLimits = defaultQueryLimits(config.nodeEnv);
-  // One analysis per request, shared by the query limits (refusals) and the rate limits (the cost).
-  const analyse = requestAnalyser(schema, queryLimits);
+  const executor: ExecutorSwitch = { jit: config.graphqlJit };
+  // The query limits and the cost, remembered per document; one analysis per request, shared by
+  // the query limits (refusals) and the rate limits (the cost).
+  const queryLimitsMemo = new QueryLimitsMemo(schema, queryLimits);
+  const analyse = requestAnalyser(schema, queryLimits, (d, v, o) => queryLimitsMemo.analyse(d, v, o));
   const apollo = new ApolloServer<Context>({
-    schema,
+    // Apollo's hook for a custom executor: operations compiled by graphql-jit (GRAPHQL_JIT=off: graphql-js).
+    gateway: compiledExecutorGateway(schema, executor),
     formatError: formatError(logger, development),
     includeStacktraceInErrorResponses: false,
     // Apollo's default landing page loads from a CDN; we serve GraphiQL from local files instead.
@@ -308,11 +323,22 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   await apollo.start();
 
-  app.use(accessLog(logger.child({ component: "http" })));
+  const httpLogger = logger.child({ component: "http" });
+  const corsOptions = { publicUrl: () => config.publicUrl, isListed: isListedOrigin };
+  const graphqlContext = (req: http.IncomingMessage) =>
+    buildContext(req.headers.authorization, contextDeps, { crossOrigin: crossOriginOf(req, config.publicUrl) });
+  graphqlHandler = createGraphqlHandler({
+    apollo,
+    context: graphqlContext,
+    maxBodyBytes: MAX_GRAPHQL_BODY_BYTES,
+    logger,
+    onRequest: (req, res) => logRequestOnFinish(httpLogger, req, res),
+  });
+  app.use(accessLog(httpLogger));
   // CORS for browser pages of the tenants' allowed origins (session tokens); preflights end here,
   // before GraphiQL's routes would answer OPTIONS themselves.
   app.use("/graphql", (req, res, next) => {
-    handleCors(req, res, { publicUrl: () => config.publicUrl, isListed: isListedOrigin }).then((handled) => {
+    handleCors(req, res, corsOptions).then((handled) => {
       if (!handled) next();
     }, next);
   });
@@ -385,7 +411,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     // Two base64 files of MAX_FILE_BYTES each fit; anything larger is refused before parsing.
     express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
-      context: ({ req }) => buildContext(req.headers.authorization, contextDeps, { crossOrigin: crossOriginOf(req, config.publicUrl) }),
+      context: ({ req }) => graphqlContext(req),
     }),
   );
 
@@ -422,13 +448,13 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     publicUrl: config.publicUrl,
     logger,
     formatError: formatError(logger, development),
-    limitErrors: (document, variables, operationName) => operationLimitErrors(schema, document, queryLimits, variables, operationName),
+    limitErrors: (document, variables, operationName) => queryLimitsMemo.errors(document, variables, operationName),
     // Each operation over the socket (a subscription when it starts) costs its complexity once; the
     // events it then receives are the server's doing and cost nothing.
     async admit(caller, document, variables, operationName) {
       const principal = caller.principal;
       if (!costLimits.enabled || principal === null) return [];
-      const { errors, cost } = analyseOperation(schema, document, queryLimits, variables, operationName);
+      const { errors, cost } = queryLimitsMemo.analyse(document, variables, operationName);
       if (errors.length > 0 || cost === null) return errors;
       const max = costLimiter.maxCost(principal);
       if (cost > max) return [new QueryTooComplexError(max, cost)];
@@ -449,6 +475,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     sessions,
     orders,
     schema,
+    executor,
     async close(options = {}) {
       // Background loops stop taking new work now; a pass under way is not waited for beyond the grace period.
       const loops = Promise.allSettled([reconciler.stop(), webhooks.stop(), sandbox.stop()]);

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 
@@ -12,16 +13,22 @@ export function loggablePath(url: string): string {
   return path;
 }
 
+/** Logs one request when its answer is sent (method, path without secrets, status, duration); health probes at debug. */
+export function logRequestOnFinish(logger: Logger, req: IncomingMessage, res: ServerResponse, url = req.url ?? ""): void {
+  const started = process.hrtime.bigint();
+  res.on("finish", () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const path = loggablePath(url);
+    const entry = { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+    if (path === "/healthz" || path === "/readyz" || path === "/metrics") logger.debug(entry, "http");
+    else logger.info(entry, "http");
+  });
+}
+
 /** One line per HTTP request (method, path without secrets, status, duration); health probes at debug. */
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const entry = { method: req.method, path: loggablePath(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
-      if (req.path === "/healthz" || req.path === "/readyz" || req.path === "/metrics") logger.debug(entry, "http");
-      else logger.info(entry, "http");
-    });
+    logRequestOnFinish(logger, req, res, req.originalUrl);
     next();
   };
 }

@@ -37,22 +37,50 @@ export interface FeedBus {
    * is a plain queue, as one event fans out to thousands of them.
    */
   listen(tenantId: string): LiveListener;
+  /** Cache invalidations, seen by every replica on the bus (this one included). */
+  readonly invalidations: InvalidationBus;
   close(): Promise<void>;
 }
+
+/** Tells every replica that a cached thing (a `scope`, e.g. `catalogue:TEST`) changed. */
+export interface InvalidationBus {
+  publish(scope: string): void;
+  /** Calls `listener` with each scope published from now on; returns the unsubscriber. */
+  subscribe(listener: (scope: string) => void): () => void;
+}
+
+/** The channel invalidations travel on (tests use their own, as replicas of other tests share Redis). */
+export const DEFAULT_INVALIDATION_CHANNEL = "firma:invalidate";
 
 export interface FeedBusOptions {
   redisUrl: string | null;
   logger: Logger;
+  /** Defaults to DEFAULT_INVALIDATION_CHANNEL. */
+  invalidationChannel?: string;
+}
+
+function invalidationsOn(target: EventTarget, channel: string): InvalidationBus {
+  return {
+    publish(scope) {
+      target.dispatchEvent(new CustomEvent(channel, { detail: scope }));
+    },
+    subscribe(listener) {
+      const onEvent = (event: Event) => listener(String((event as CustomEvent<string>).detail));
+      target.addEventListener(channel, onEvent);
+      return () => target.removeEventListener(channel, onEvent);
+    },
+  };
 }
 
 /** In-process pubsub by default; with a Redis URL, Redis pub/sub so every replica sees every event. */
-export function createFeedBus({ redisUrl, logger }: FeedBusOptions): FeedBus {
+export function createFeedBus({ redisUrl, logger, invalidationChannel = DEFAULT_INVALIDATION_CHANNEL }: FeedBusOptions): FeedBus {
   if (redisUrl === null) {
     const eventTarget = createLocalEventTarget(logger);
     return {
       pubSub: createPubSub<FeedTopics>({ eventTarget: eventTarget as never }),
       kind: "memory",
       listen: (tenantId) => listenOn(eventTarget, tenantId),
+      invalidations: invalidationsOn(eventTarget, invalidationChannel),
       close: async () => {},
     };
   }
@@ -78,6 +106,7 @@ export function createFeedBus({ redisUrl, logger }: FeedBusOptions): FeedBus {
     pubSub: createPubSub<FeedTopics>({ eventTarget: eventTarget as never }),
     kind: "redis",
     listen: (tenantId) => listenOn(eventTarget as unknown as EventTarget, tenantId),
+    invalidations: invalidationsOn(eventTarget as unknown as EventTarget, invalidationChannel),
     async close() {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },

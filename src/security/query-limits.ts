@@ -401,12 +401,17 @@ export interface AnalysedRequest {
  * analyseOperation memoised per request, so the query limits and the rate limits (which charge the
  * cost) run it once between them, in whichever order Apollo calls their hooks.
  */
-export function requestAnalyser(schema: GraphQLSchema, limits: QueryLimits): (request: AnalysedRequest) => OperationAnalysis {
+export function requestAnalyser(
+  schema: GraphQLSchema,
+  limits: QueryLimits,
+  analyseDocument: (document: DocumentNode, variables?: Record<string, unknown> | null, operationName?: string | null) => OperationAnalysis = (d, v, o) =>
+    analyseOperation(schema, d, limits, v, o),
+): (request: AnalysedRequest) => OperationAnalysis {
   const done = new WeakMap<object, OperationAnalysis>();
   return (rc) => {
     let analysis = done.get(rc.request);
     if (analysis === undefined) {
-      analysis = rc.document ? analyseOperation(schema, rc.document, limits, rc.request.variables, rc.operationName) : { errors: [], cost: null };
+      analysis = rc.document ? analyseDocument(rc.document, rc.request.variables, rc.operationName) : { errors: [], cost: null };
       done.set(rc.request, analysis);
     }
     return analysis;

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Address {
   @Field(() => String)
   address!: string;
@@ -18,7 +18,7 @@ export class Address {
   country!: string;
 }
 
-@ObjectType({ description: "An identity document; its number is only ever shown masked." })
+@ObjectType({ simpleResolvers: true, description: "An identity document; its number is only ever shown masked." })
 export class IdentityDocument {
   @Field(() => String)
   type!: string;
@@ -36,7 +36,7 @@ export class IdentityDocument {
   expiryDate!: string;
 }
 
-@ObjectType({ description: "The person a signature certificate is issued to." })
+@ObjectType({ simpleResolvers: true, description: "The person a signature certificate is issued to." })
 export class Applicant {
   @Field(() => ID)
   id!: string;

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "An amount in integer cents: upstream's float euros are converted once, at the provider boundary." })
+@ObjectType({ simpleResolvers: true, description: "An amount in integer cents: upstream's float euros are converted once, at the provider boundary." })
 export class Money {
   @Field(() => Int)
   amountCents!: number;

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "Relay cursor pagination." })
+@ObjectType({ simpleResolvers: true, description: "Relay cursor pagination." })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;

@@ -42,7 +42,7 @@ export enum OrderRequirement {
 }
 registerEnumType(OrderRequirement, { name: "OrderRequirement", description: "Data an order of this product needs." });
 
-@ObjectType({ description: "A device or service sold through ws.firmadigitale.com." })
+@ObjectType({ simpleResolvers: true, description: "A device or service sold through ws.firmadigitale.com." })
 export class Product {
   @Field(() => String, { description: "Upstream's `codice_prodotto`, e.g. KIT or SMARTCARDCNS_VIDEO." })
   code!: string;

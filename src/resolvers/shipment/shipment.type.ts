@@ -15,7 +15,7 @@ registerEnumType(ShippingSpeed, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ShippingAddress {
   @Field(() => String, { nullable: true })
   address!: string | null;
@@ -30,7 +30,7 @@ export class ShippingAddress {
   postalCode!: string | null;
 }
 
-@ObjectType({ description: "How and where the device travels." })
+@ObjectType({ simpleResolvers: true, description: "How and where the device travels." })
 export class Shipment {
   @Field(() => ID)
   id!: string;

@@ -2,7 +2,7 @@ import { Field, ObjectType } from "type-graphql";
 import { PageInfo } from "../common/page-info.type.js";
 import { SignatureRequest } from "./signature-request.type.js";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SignatureRequestEdge {
   @Field(() => String)
   cursor!: string;
@@ -11,7 +11,7 @@ export class SignatureRequestEdge {
   node!: SignatureRequest;
 }
 
-@ObjectType({ description: "A page of signature requests, newest first." })
+@ObjectType({ simpleResolvers: true, description: "A page of signature requests, newest first." })
 export class SignatureRequestConnection {
   @Field(() => [SignatureRequestEdge])
   edges!: SignatureRequestEdge[];
@@ -20,7 +20,7 @@ export class SignatureRequestConnection {
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ description: "A short-lived link to download a request's registration form (PDF)." })
+@ObjectType({ simpleResolvers: true, description: "A short-lived link to download a request's registration form (PDF)." })
 export class DownloadUrl {
   @Field(() => String)
   url!: string;
@@ -29,7 +29,7 @@ export class DownloadUrl {
   expiresAt!: Date;
 }
 
-@ObjectType({ description: "The caller's sandbox clock." })
+@ObjectType({ simpleResolvers: true, description: "The caller's sandbox clock." })
 export class SandboxClock {
   @Field(() => Date)
   now!: Date;

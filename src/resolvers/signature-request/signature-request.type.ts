@@ -23,7 +23,7 @@ registerEnumType(SignatureRequestStatus, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StatusChange {
   @Field(() => SignatureRequestStatus)
   status!: RequestStatus;
@@ -32,7 +32,7 @@ export class StatusChange {
   at!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RequestOptions {
   @Field(() => Boolean, { description: "Assisted setup (`assistenza`)." })
   assistance!: boolean;
@@ -47,7 +47,7 @@ export class RequestOptions {
   quantity!: number;
 }
 
-@ObjectType({ description: "The issued device. PIN, PUK and emergency codes never leave the gateway: the applicant gets them by e-mail." })
+@ObjectType({ simpleResolvers: true, description: "The issued device. PIN, PUK and emergency codes never leave the gateway: the applicant gets them by e-mail." })
 export class Device {
   @Field(() => String, { nullable: true })
   deviceNumber!: string | null;
@@ -65,7 +65,7 @@ export class Device {
   iut!: string | null;
 }
 
-@ObjectType({ description: "Per family: a renewal token, a FIREST code, a video product's username." })
+@ObjectType({ simpleResolvers: true, description: "Per family: a renewal token, a FIREST code, a video product's username." })
 export class Credentials {
   @Field(() => String, { nullable: true })
   token!: string | null;
@@ -77,7 +77,7 @@ export class Credentials {
   username!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RequestFailure {
   @Field(() => String, { description: "An error code such as UPSTREAM_REJECTED." })
   code!: string;
@@ -86,7 +86,7 @@ export class RequestFailure {
   message!: string;
 }
 
-@ObjectType({ description: "An anomaly the gateway found while mirroring a request from upstream." })
+@ObjectType({ simpleResolvers: true, description: "An anomaly the gateway found while mirroring a request from upstream." })
 export class RequestAlert {
   @Field(() => String, {
     description: "DUPLICATE_UPSTREAM_ORDER: upstream holds a second order carrying this request's id (a POST that arrived after its resend); cancel it with the provider.",
@@ -103,7 +103,7 @@ export class RequestAlert {
   at!: Date;
 }
 
-@ObjectType({ description: "An order of a signature device or service, and its progress." })
+@ObjectType({ simpleResolvers: true, description: "An order of a signature device or service, and its progress." })
 export class SignatureRequest {
   @Field(() => ID)
   id!: string;

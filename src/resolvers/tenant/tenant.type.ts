@@ -10,7 +10,7 @@ registerEnumType(Mode, {
   description: "TEST keys talk to the built-in sandbox; LIVE keys to ws.firmadigitale.com and spend money.",
 });
 
-@ObjectType({ description: "An API customer: a frontend team, partner or reseller." })
+@ObjectType({ simpleResolvers: true, description: "An API customer: a frontend team, partner or reseller." })
 export class Tenant {
   @Field(() => ID)
   id!: string;

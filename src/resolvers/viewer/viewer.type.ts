@@ -2,7 +2,7 @@ import { Field, ObjectType } from "type-graphql";
 import { Tenant } from "../tenant/tenant.type.js";
 import { Session } from "../session/session.type.js";
 
-@ObjectType({ description: "The caller, as identified by its API key or session token." })
+@ObjectType({ simpleResolvers: true, description: "The caller, as identified by its API key or session token." })
 export class Viewer {
   @Field(() => Tenant)
   tenant!: Tenant;

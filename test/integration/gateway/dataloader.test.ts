@@ -28,7 +28,7 @@ describe("signatureRequests with product, applicant and shipment", () => {
     await gw?.close();
   });
 
-  it("costs four finds for 50 requests: the page, then one batched $in per loader", async () => {
+  it("costs three finds for 50 requests: the page, then one batched $in per loader (products come from the catalogue in memory)", async () => {
     await gw.graphql(LIST, {}, key); // warms the key cache, so only the listing is counted
     let result: Awaited<ReturnType<TestGateway["graphql"]>> | undefined;
     const commands = await gw.countCommands(async () => {
@@ -38,8 +38,10 @@ describe("signatureRequests with product, applicant and shipment", () => {
     expect(edges).toHaveLength(50);
     expect(edges.every((e) => e.node.product !== null && e.node.shipment !== null)).toBe(true);
     expect(edges.filter((e) => e.node.applicant !== null)).toHaveLength(25);
-    expect(commands.map((c) => `${c.name}:${String(c.collection)}`).sort()).toEqual(
-      ["find:applicants", "find:products", "find:shipments", "find:signaturerequests"].sort(),
+    // The webhook poller runs in the background meanwhile; its commands are not the listing's.
+    const listing = commands.filter((c) => c.collection !== "webhookdeliveries");
+    expect(listing.map((c) => `${c.name}:${String(c.collection)}`).sort()).toEqual(
+      ["find:applicants", "find:shipments", "find:signaturerequests"].sort(),
     );
   });
 });

@@ -1,0 +1,162 @@
+import { createRequire } from "node:module";
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
+import type * as GraphqlJit from "graphql-jit";
+
+// The CommonJS build, loaded with require on purpose (as graphql-query-complexity in query-limits.ts):
+// the ESM build imports `graphql/index.mjs`, a second graphql realm that rejects our schema.
+const { compileQuery, isCompiledQuery } = createRequire(import.meta.url)("graphql-jit") as typeof GraphqlJit;
+
+type Compiled = GraphqlJit.CompiledQuery;
+/** Apollo's gateway interface, as its options type declares it. */
+type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
+type GatewayExecutor = Awaited<ReturnType<GatewayInterface["load"]>>["executor"];
+
+/** Compiled operations kept; the least recently used one goes first. */
+export const DEFAULT_COMPILED_CACHE_SIZE = 1000;
+
+/** A bounded map that forgets its least recently used entry past `size`. */
+export class LruCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`an LRU cache needs a positive integer size, received ${size}`);
+  }
+
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      // Re-inserted: Map keeps insertion order, so the first key is the least recently used.
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
+  }
+
+  get length(): number {
+    return this.map.size;
+  }
+}
+
+export interface ExecuteArgs {
+  document: DocumentNode;
+  /** Identifies the document's text (Apollo's queryHash); with the operation name, the cache key. */
+  documentHash: string;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown> | null | undefined;
+  contextValue: unknown;
+}
+
+/**
+ * Runs operations with graphql-jit: each (document, operation) is compiled once into JavaScript and
+ * kept in a bounded LRU cache. Where jit cannot compile (it answers errors instead of a compiled
+ * query), graphql-js executes instead, so answers and errors stay those of graphql-js.
+ */
+export class CompiledExecutor {
+  private readonly cache: LruCache<Compiled | null>;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    cacheSize = DEFAULT_COMPILED_CACHE_SIZE,
+  ) {
+    this.cache = new LruCache(cacheSize);
+  }
+
+  /** How many compiled operations (or fallbacks) are cached. */
+  get cached(): number {
+    return this.cache.length;
+  }
+
+  execute(args: ExecuteArgs): Promise<ExecutionResult> | ExecutionResult {
+    const key = `${args.documentHash}:${args.operationName ?? ""}`;
+    let compiled = this.cache.get(key);
+    if (compiled === undefined) {
+      const result = compileQuery(this.schema, args.document, args.operationName ?? undefined);
+      // null remembers that this operation runs on graphql-js.
+      compiled = isCompiledQuery(result) ? result : null;
+      this.cache.set(key, compiled);
+    }
+    if (compiled === null) return this.executeWithGraphqlJs(args);
+    const out = compiled.query(undefined, args.contextValue, args.variables ?? {});
+    return isPromise(out) ? out.then((r) => this.settle(r, args)) : this.settle(out, args);
+  }
+
+  private executeWithGraphqlJs(args: ExecuteArgs): Promise<ExecutionResult> | ExecutionResult {
+    return execute({
+      schema: this.schema,
+      document: args.document,
+      operationName: args.operationName,
+      variableValues: args.variables,
+      contextValue: args.contextValue,
+    });
+  }
+
+  private settle(result: ExecutionResult, args: ExecuteArgs): Promise<ExecutionResult> | ExecutionResult {
+    // No data at all: the variables did not coerce and nothing ran. graphql-js reports that with the
+    // variable's AST node, which Apollo needs to answer BAD_USER_INPUT; its messages are the reference.
+    if (result.data === undefined && result.errors?.length) return this.executeWithGraphqlJs(args);
+    return asGraphqlJsErrors(result);
+  }
+}
+
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return typeof (x as { then?: unknown }).then === "function";
+}
+
+/**
+ * jit's errors lack graphql-js's always-present `extensions` (Apollo reads `extensions.code` on
+ * each error), so each becomes a graphql-js GraphQLError with the same message, locations, path,
+ * original error and extensions: error formatting cannot tell the executors apart.
+ */
+function asGraphqlJsErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((e) => {
+    const converted = new GraphQLError(e.message, {
+      path: e.path,
+      originalError: e.originalError ?? undefined,
+      extensions: e.extensions ?? undefined,
+    });
+    if (e.locations) (converted as { locations?: unknown }).locations = e.locations;
+    return converted;
+  });
+  return { ...result, errors };
+}
+
+/** Which executor runs operations; `jit` may change at run time (tests compare both on one server). */
+export interface ExecutorSwitch {
+  jit: boolean;
+}
+
+/**
+ * Apollo Server's custom-executor hook: a `gateway` that serves `schema` (announced synchronously,
+ * as Apollo expects) and executes each operation with a CompiledExecutor, or graphql-js with `jit` off.
+ */
+export function compiledExecutorGateway(schema: GraphQLSchema, options: ExecutorSwitch & { cacheSize?: number }): GatewayInterface {
+  const compiled = new CompiledExecutor(schema, options.cacheSize);
+  const executor: GatewayExecutor = async (ctx) => {
+    const args = {
+      document: ctx.document,
+      documentHash: ctx.queryHash,
+      operationName: ctx.operationName,
+      variables: ctx.request.variables,
+      contextValue: ctx.context,
+    };
+    if (options.jit) return compiled.execute(args);
+    return execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variables, contextValue: args.contextValue });
+  };
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: "" });
+      return () => {};
+    },
+    async load() {
+      return { executor };
+    },
+    async stop() {},
+  };
+}
