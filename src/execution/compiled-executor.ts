@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
 import type * as GraphqlJit from "graphql-jit";
 
@@ -76,9 +76,11 @@ export class CompiledExecutor {
     const key = `${args.documentHash}:${args.operationName ?? ""}`;
     let compiled = this.cache.get(key);
     if (compiled === undefined) {
-      const result = compileQuery(this.schema, args.document, args.operationName ?? undefined);
+      // jit runs a document's only operation whatever name was asked for; graphql-js answers an
+      // unknown name with the error Apollo turns into OPERATION_RESOLUTION_FAILURE.
+      const result = getOperationAST(args.document, args.operationName ?? undefined) ? compileQuery(this.schema, args.document, args.operationName ?? undefined) : null;
       // null remembers that this operation runs on graphql-js.
-      compiled = isCompiledQuery(result) ? result : null;
+      compiled = result !== null && isCompiledQuery(result) ? result : null;
       this.cache.set(key, compiled);
     }
     if (compiled === null) return this.executeWithGraphqlJs(args);
@@ -142,7 +144,8 @@ export function compiledExecutorGateway(schema: GraphQLSchema, options: Executor
     const args = {
       document: ctx.document,
       documentHash: ctx.queryHash,
-      operationName: ctx.operationName,
+      // The name asked for: ctx.operationName is the resolved operation's, null when none matched.
+      operationName: ctx.request.operationName ?? ctx.operationName,
       variables: ctx.request.variables,
       contextValue: ctx.context,
     };

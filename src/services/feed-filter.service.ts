@@ -25,7 +25,7 @@ export function checkFeedFilter(filter: FeedFilterInput): { status: Set<string> 
     }
   }
   if (problems.length > 0) throw new BadUserInputError("invalid feed filter", problems);
-  filter.productCode?.forEach((code, i) => boundedText(code, `productCode.${i}`, 40, { min: 1 }));
+  filter.productCode?.forEach((code, i) => boundedText(code, `productCode.${i}`, "productCode", { min: 1 }));
   return {
     status: filter.status ? new Set(filter.status) : null,
     productCode: filter.productCode ? new Set(filter.productCode) : null,

@@ -1,21 +1,14 @@
 import { BadUserInputError } from "../errors/index.js";
-
-// C0 and C1 controls, DEL, and the bidi overrides that disguise text.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+import { BOUNDS, checkBound, type BoundKind } from "../validation/index.js";
 
 /**
- * Checks a free-text input: at most `max` characters and no control characters. Throws
- * BAD_USER_INPUT with the field's path. (Local to this issue's inputs; a shared bounds module is
- * coming from another branch and should replace it.)
+ * Checks one text input against its bound in the shared table (src/validation/input-bounds.ts):
+ * length and control characters, plus an optional minimum. Throws BAD_USER_INPUT naming `path`.
+ * The GraphQL edge checks the same bounds first; services check again for callers inside the gateway.
  */
-export function boundedText(value: string, path: string, max: number, options: { min?: number } = {}): string {
+export function boundedText(value: string, path: string, kind: BoundKind, options: { min?: number } = {}): string {
   const min = options.min ?? 0;
-  if (typeof value !== "string" || value.length > max || value.length < min) {
-    throw new BadUserInputError(`invalid ${path}`, [{ path, message: `expected ${min} to ${max} characters, received ${typeof value === "string" ? value.length : typeof value}` }]);
-  }
-  if (CONTROL.test(value)) {
-    throw new BadUserInputError(`invalid ${path}`, [{ path, message: "expected no control characters" }]);
-  }
+  const problem = typeof value !== "string" ? `expected a string, received ${typeof value}` : value.length < min ? `expected at least ${min} characters` : checkBound(value, BOUNDS[kind]);
+  if (problem !== null) throw new BadUserInputError(`invalid ${path}`, [{ path, message: problem }]);
   return value;
 }

@@ -350,7 +350,7 @@ export class SandboxAdmin {
   private async upstreamIdOf(tenant: TenantView, requestId: string, allowUnsent: true): Promise<string | null>;
   private async upstreamIdOf(tenant: TenantView, requestId: string): Promise<string>;
   private async upstreamIdOf(tenant: TenantView, requestId: string, allowUnsent = false): Promise<string | null> {
-    boundedText(requestId, "requestId", 64);
+    boundedText(requestId, "requestId", "id");
     if (!Types.ObjectId.isValid(requestId)) throw new NotFoundError("signature request", requestId);
     const doc = await SignatureRequestModel.findOne({ _id: requestId, tenantId: tenant.id }, { upstreamId: 1 }).lean<{ upstreamId?: string | null } | null>();
     if (doc === null) throw new NotFoundError("signature request", requestId);

@@ -58,7 +58,7 @@ export class SpidService {
 
   /** Buys one voucher; the same key returns the same purchase (in whatever state it is). */
   async buy(tenant: TenantView, idempotencyKey: string): Promise<SpidVoucherView> {
-    boundedText(idempotencyKey, "idempotencyKey", 200, { min: 1 });
+    boundedText(idempotencyKey, "idempotencyKey", "idempotencyKey", { min: 1 });
     const existing = await SpidVoucherModel.findOne({ tenantId: tenant.id, idempotencyKey }).lean<VoucherRow | null>();
     if (existing !== null) return this.view(await this.settleInterrupted(existing));
     // Resolved before the intent: a live tenant without an Openapi token is refused with nothing stored.

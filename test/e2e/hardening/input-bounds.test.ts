@@ -61,7 +61,7 @@ function operationFor(position: string, v: string, ids: { request: string }): Op
     case "Mutation":
     case "Subscription": {
       const renewal = { productCode: "RINFIR", renewal: {} };
-      const ops: Record<string, Omit<Op, "path">> = {
+      const ops: Record<string, Omit<Op, "path"> & { path?: string }> = {
         "Query.product(code)": { query: "query($v: String!) { product(code: $v) { code } }", variables: { v } },
         "Query.signatureRequest(id)": { query: "query($v: ID!) { signatureRequest(id: $v) { id } }", variables: { v } },
         "Query.signatureRequests(after)": { query: "query($v: String) { signatureRequests(first: 1, after: $v) { edges { cursor } } }", variables: { v } },
@@ -78,10 +78,36 @@ function operationFor(position: string, v: string, ids: { request: string }): Op
         "Mutation.setUpstreamToken(token)": { query: `mutation($v: String!) { setUpstreamToken(tenantId: "${ids.request}", token: $v) { id } }`, variables: { v }, bearer: "admin" },
         "Subscription.statusEvents(after)": { query: "subscription($v: String) { statusEvents(after: $v) { cursor } }", variables: { v }, subscription: true },
         "Subscription.signatureRequestUpdated(id)": { query: "subscription($v: ID!) { signatureRequestUpdated(id: $v) { id } }", variables: { v }, subscription: true },
+        "Subscription.statusEvents(productCode)": {
+          query: "subscription($v: String!) { statusEvents(productCode: [$v]) { cursor } }",
+          variables: { v },
+          subscription: true,
+          path: "productCode.0",
+        },
+        "Query.webhookDeliveriesForRequest(requestId)": { query: "query($v: ID!) { webhookDeliveriesForRequest(requestId: $v) { id } }", variables: { v } },
+        "Query.sandboxCallbacks(requestId)": { query: "query($v: ID!) { sandboxCallbacks(requestId: $v) { id } }", variables: { v } },
+        "Query.sandboxInbox(requestId)": { query: "query($v: ID!) { sandboxInbox(requestId: $v) { id } }", variables: { v } },
+        "Query.spidVoucher(id)": { query: "query($v: ID!) { spidVoucher(id: $v) { id } }", variables: { v } },
+        "Query.signatureRequestTimeline(id)": { query: "query($v: ID!) { signatureRequestTimeline(id: $v) { nextMoves } }", variables: { v } },
+        "Mutation.redeliverWebhook(deliveryId)": { query: "mutation($v: ID!) { redeliverWebhook(deliveryId: $v) { id } }", variables: { v } },
+        "Mutation.sendExampleWebhook(endpointId)": { query: "mutation($v: ID!) { sendExampleWebhook(endpointId: $v) { id } }", variables: { v } },
+        "Mutation.rotateWebhookSecret(endpointId)": { query: "mutation($v: ID!) { rotateWebhookSecret(endpointId: $v) { secret } }", variables: { v } },
+        "Mutation.createSessionToken(subject)": { query: "mutation($v: String!) { createSessionToken(subject: $v, scopes: [CATALOGUE_READ]) { token } }", variables: { v } },
+        "Mutation.setAllowedOrigins(origins)": { query: "mutation($v: String!) { setAllowedOrigins(origins: [$v]) }", variables: { v }, path: "origins.0" },
+        "Mutation.setTenantAllowedOrigins(origins)": {
+          query: `mutation($v: String!) { setTenantAllowedOrigins(tenantId: "${ids.request}", origins: [$v]) }`,
+          variables: { v },
+          bearer: "admin",
+          path: "origins.0",
+        },
+        "Mutation.setTenantAllowedOrigins(tenantId)": { query: "mutation($v: ID!) { setTenantAllowedOrigins(tenantId: $v, origins: []) }", variables: { v }, bearer: "admin" },
+        "Mutation.forceSandboxOutcome(requestId)": { query: "mutation($v: ID!) { forceSandboxOutcome(requestId: $v, outcome: NORMAL) { requestId } }", variables: { v } },
+        "Mutation.resendSandboxCallback(callbackId)": { query: "mutation($v: ID!) { resendSandboxCallback(callbackId: $v) { id } }", variables: { v } },
+        "Mutation.buySpidVoucher(idempotencyKey)": { query: "mutation($v: String!) { buySpidVoucher(idempotencyKey: $v) { id } }", variables: { v } },
       };
       const op = ops[position];
       if (op === undefined) throw new Error(`no operation for ${position}: add one`);
-      return { ...op, path: arg! };
+      return { path: arg!, ...op };
     }
     default:
       throw new Error(`no operation for ${position}`);
