@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnTs, type Child } from "../../helpers/child.js";
+import { startReplicas, type Replicas } from "../../helpers/replicas.js";
 import { TEST_ADMIN_TOKEN } from "../../helpers/gateway.js";
 import { PLACE_ORDER, recipientInput } from "../../helpers/orders.js";
 import { collect, REQUEST_UPDATED, STATUS_EVENTS, wsClient, type FeedEvent } from "./feed-client.js";
@@ -10,8 +10,8 @@ const REDIS_URL = process.env.REDIS_URL ?? (process.env.CI ? "redis://127.0.0.1:
 if (!REDIS_URL) console.warn("feeds-replicas: REDIS_URL is not set, skipping the cross-replica fan-out test");
 
 describe.skipIf(!REDIS_URL)("status feeds across two gateway replicas sharing one database and Redis", () => {
-  let engine: Child;
-  const replicas: { child: Child; url: string }[] = [];
+  let running: Replicas | undefined;
+  const replicas: { url: string }[] = [];
 
   const gql = async <T>(url: string, query: string, variables: Record<string, unknown>, bearer: string) => {
     const res = await fetch(`${url}/graphql`, {
@@ -25,23 +25,11 @@ describe.skipIf(!REDIS_URL)("status feeds across two gateway replicas sharing on
   };
 
   beforeAll(async () => {
-    engine = spawnTs("src/db/embedded/cli.ts", ["--port", "0"], {});
-    const [, uri] = await engine.waitFor(/ready (mongodb:\/\/\S+)/);
-    const env = {
-      MONGODB_URI: `${uri}/fgw_feeds_${randomUUID().slice(0, 8)}`,
-      REDIS_URL: REDIS_URL!,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      FEEDS_CIPHER_KEY: randomBytes(32).toString("hex"),
-    };
-    const children = [0, 1].map(() => spawnTs("test/e2e/feeds/feeds-replica.child.ts", [], env));
-    for (const child of children) {
-      const [, url] = await child.waitFor(/ready (http:\/\/\S+)/, 60_000);
-      replicas.push({ child, url: url! });
-    }
+    running = await startReplicas(2, REDIS_URL!, "fgw_feeds");
+    replicas.push(...running.urls.map((url) => ({ url })));
   }, 90_000);
   afterAll(async () => {
-    for (const r of replicas) await r.child.kill();
-    await engine?.kill();
+    await running?.close();
   });
 
   it("delivers an event caused through replica A to a subscriber on replica B", async () => {

@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnTs, type Child } from "../../helpers/child.js";
+import { startReplicas, type Replicas } from "../../helpers/replicas.js";
 import { TEST_ADMIN_TOKEN } from "../../helpers/gateway.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? (process.env.CI ? "redis://127.0.0.1:6379" : undefined);
@@ -12,8 +11,8 @@ const REVOCATION_BOUND_MS = 10_000;
 type Body = { data?: Record<string, unknown> | null; errors?: { extensions?: Record<string, unknown> }[] };
 
 describe.skipIf(!REDIS_URL)("session tokens across two gateway replicas sharing one database and Redis", () => {
-  let engine: Child;
-  const replicas: { child: Child; url: string }[] = [];
+  let running: Replicas | undefined;
+  const replicas: { url: string }[] = [];
 
   const gql = async (url: string, query: string, variables: Record<string, unknown>, bearer: string): Promise<Body> => {
     const res = await fetch(`${url}/graphql`, {
@@ -31,23 +30,11 @@ describe.skipIf(!REDIS_URL)("session tokens across two gateway replicas sharing 
   const products = (url: string, token: string) => gql(url, `{ products { code } }`, {}, token);
 
   beforeAll(async () => {
-    engine = spawnTs("src/db/embedded/cli.ts", ["--port", "0"], {});
-    const [, uri] = await engine.waitFor(/ready (mongodb:\/\/\S+)/);
-    const env = {
-      MONGODB_URI: `${uri}/fgw_sessions_${randomUUID().slice(0, 8)}`,
-      REDIS_URL: REDIS_URL!,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      FEEDS_CIPHER_KEY: randomBytes(32).toString("hex"),
-    };
-    const children = [0, 1].map(() => spawnTs("test/e2e/feeds/feeds-replica.child.ts", [], env));
-    for (const child of children) {
-      const [, url] = await child.waitFor(/ready (http:\/\/\S+)/, 60_000);
-      replicas.push({ child, url: url! });
-    }
+    running = await startReplicas(2, REDIS_URL!, "fgw_sessions");
+    replicas.push(...running.urls.map((url) => ({ url })));
   }, 90_000);
   afterAll(async () => {
-    for (const r of replicas) await r.child.kill();
-    await engine?.kill();
+    await running?.close();
   });
 
   it("verifies on one replica what the other minted, with either replica's keys", async () => {
