@@ -1,5 +1,4 @@
 import { type GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type ValueNode } from "graphql";
-import type { ApolloServerPlugin } from "@apollo/server";
 import { operationComplexity, QueryTooComplexError, queryLimitRules, type OperationAnalysis, type QueryLimits } from "./query-limits.js";
 
 /** Arguments the list-size estimator reads: a variable in one changes the cost. */
@@ -105,18 +104,4 @@ export class QueryLimitsMemo {
     }
     return complexity;
   }
-}
-
-/** `complexityPlugin` with its answers remembered by a QueryLimitsMemo. */
-export function memoisedQueryLimitsPlugin(memo: QueryLimitsMemo): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request, operationName }) {
-          const [first] = memo.errors(document, request.variables, operationName);
-          if (first) throw first;
-        },
-      };
-    },
-  };
 }

@@ -123,13 +123,12 @@ export class EventLog {
     const seq = counter!.seq;
     let created: StoredEvent;
     try {
-      const request = await SignatureRequestModel.findById(change.requestId, { subject: 1 }).lean<{ subject?: string | null } | null>();
       const doc = await StatusEventModel.create({
         ...key,
         tenantId: new Types.ObjectId(change.tenantId),
         seq,
         source: change.source,
-        subject: request?.subject ?? null,
+        subject: change.subject ?? null,
       });
       created = doc.toObject() as unknown as StoredEvent;
     } catch (err) {

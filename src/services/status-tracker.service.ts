@@ -29,6 +29,8 @@ export interface StatusChangeNotice {
   to: RequestStatus;
   at: Date;
   source: ChangeSource;
+  /** The request's session subject; absent or null when it was placed with the secret key. */
+  subject?: string | null;
 }
 
 /** Told of every status change after it is stored (the event log and the feeds listen here). */
@@ -161,7 +163,7 @@ export class StatusTracker {
       );
       if (updated === null) continue; // someone else wrote first: look again
       await this.updateShipment(updated, view);
-      await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to, at: now, source });
+      await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to, at: now, source, subject: updated.subject ?? null });
       return updated;
     }
     throw new Error(`request ${String(id)}: status kept changing under concurrent updates`);
@@ -185,7 +187,7 @@ export class StatusTracker {
         { returnDocument: "after" },
       );
       if (updated !== null) {
-        await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to: "FAILED", at: now, source });
+        await this.notify({ requestId: updated.id as string, tenantId: String(updated.tenantId), from, to: "FAILED", at: now, source, subject: updated.subject ?? null });
         return updated;
       }
     }
@@ -265,7 +267,7 @@ export class StatusTracker {
   /** Retries changes whose listeners failed (or whose process died) more than `olderThanMs` ago; returns how many it delivered. */
   async drainOutbox(olderThanMs: number, limit = 100): Promise<number> {
     const cutoff = new Date(Date.now() - olderThanMs);
-    const stuck = await SignatureRequestModel.find({ "outbox.at": { $lte: cutoff } }, { tenantId: 1, outbox: 1 }).limit(limit).lean();
+    const stuck = await SignatureRequestModel.find({ "outbox.at": { $lte: cutoff } }, { tenantId: 1, subject: 1, outbox: 1 }).limit(limit).lean();
     let delivered = 0;
     for (const request of stuck) {
       for (const entry of request.outbox ?? []) {
@@ -277,6 +279,7 @@ export class StatusTracker {
           to: entry.to as RequestStatus,
           at: entry.at,
           source: entry.source as ChangeSource,
+          subject: request.subject ?? null,
         });
         delivered++;
       }

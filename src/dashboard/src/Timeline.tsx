@@ -3,6 +3,7 @@ import { gql, subscribe } from "./api";
 import { graphql } from "./gql";
 import type { RequestMove, SandboxOutcome } from "./gql/graphql";
 import { Action, ErrorBox, Section, useLoad, when } from "./ui";
+import { DeliveryArticle } from "./Delivery";
 
 const TimelineQuery = graphql(`
   query DashboardTimeline($id: ID!) {
@@ -65,19 +66,7 @@ const DeliveriesQuery = graphql(`
   query DashboardTimelineDeliveries($id: ID!) {
     signatureRequestTimeline(id: $id) {
       webhookDeliveries {
-        id
-        endpointId
-        status
-        attempts
-        lastResponseCode
-        lastError
-        body
-        attemptLog {
-          at
-          responseCode
-          durationMs
-          error
-        }
+        ...DashboardDelivery
       }
     }
   }
@@ -146,14 +135,6 @@ const ToNext = graphql(`
     advanceSandboxClockBy(input: { toNextTransition: true }) {
       now
       transitions
-    }
-  }
-`);
-
-const Redeliver = graphql(`
-  mutation DashboardRedeliver($id: ID!) {
-    redeliverWebhook(deliveryId: $id) {
-      id
     }
   }
 `);
@@ -295,17 +276,7 @@ export function Timeline({ id, onBack }: { id: string; onBack: () => void }) {
           <h3>Webhook deliveries</h3>
           {m.webhookDeliveries?.length === 0 ? <p>None (no webhook endpoint, or no event yet).</p> : null}
           {m.webhookDeliveries?.map((d) => (
-            <article key={d.id} className="callback" aria-label={`Webhook delivery ${d.id}`}>
-              <p>
-                {d.status} · {d.attempts} attempt(s) · last answer {d.lastResponseCode ?? "none"}
-                {d.lastError ? ` (${d.lastError})` : ""}
-              </p>
-              <details>
-                <summary>Body</summary>
-                <pre>{d.body}</pre>
-              </details>
-              <Action label="Redeliver" run={() => gql(Redeliver, { id: d.id })} onDone={reload} />
-            </article>
+            <DeliveryArticle key={d.id} delivery={d} onChanged={reload} />
           ))}
           <h3>Applicant's inbox</h3>
           <p className="hint">What the applicant would receive by e-mail. Nothing is sent anywhere.</p>

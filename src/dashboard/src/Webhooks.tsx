@@ -3,6 +3,7 @@ import { gql } from "./api";
 import { graphql } from "./gql";
 import { Action, ErrorBox, Section, useLoad, when } from "./ui";
 import { SignatureChecker } from "./SignatureChecker";
+import { DeliveryArticle } from "./Delivery";
 
 const Endpoints = graphql(`
   query DashboardEndpoints {
@@ -19,20 +20,7 @@ const Endpoints = graphql(`
 const Deliveries = graphql(`
   query DashboardDeliveries($endpointId: ID!) {
     webhookDeliveries(endpointId: $endpointId, first: 20) {
-      id
-      status
-      example
-      attempts
-      createdAt
-      lastResponseCode
-      lastError
-      body
-      attemptLog {
-        at
-        responseCode
-        durationMs
-        error
-      }
+      ...DashboardDelivery
     }
   }
 `);
@@ -71,14 +59,6 @@ const Rotate = graphql(`
   }
 `);
 
-const Redeliver = graphql(`
-  mutation DashboardRedeliverDelivery($id: ID!) {
-    redeliverWebhook(deliveryId: $id) {
-      id
-    }
-  }
-`);
-
 function EndpointDeliveries({ endpointId }: { endpointId: string }) {
   const deliveries = useLoad(() => gql(Deliveries, { endpointId }), [endpointId]);
   return (
@@ -90,24 +70,7 @@ function EndpointDeliveries({ endpointId }: { endpointId: string }) {
       </button>
       {deliveries.data?.webhookDeliveries.length === 0 ? <p>None yet.</p> : null}
       {deliveries.data?.webhookDeliveries.map((d) => (
-        <article key={d.id} className="callback" aria-label={`Delivery ${d.id}`}>
-          <p>
-            {d.example ? "Example · " : ""}
-            {d.status} · {d.attempts} attempt(s) · {when(d.createdAt)}
-          </p>
-          <ul>
-            {d.attemptLog.map((a, i) => (
-              <li key={i}>
-                {when(a.at)}: {a.responseCode ?? "no answer"} in {a.durationMs} ms{a.error ? ` (${a.error})` : ""}
-              </li>
-            ))}
-          </ul>
-          <details>
-            <summary>Body</summary>
-            <pre>{d.body}</pre>
-          </details>
-          <Action label="Redeliver" run={() => gql(Redeliver, { id: d.id })} onDone={deliveries.reload} />
-        </article>
+        <DeliveryArticle key={d.id} delivery={d} onChanged={deliveries.reload} />
       ))}
     </details>
   );

@@ -17,6 +17,8 @@ type Documents = {
     "\n  query DashboardViewer {\n    viewer {\n      tenant {\n        id\n        name\n        mode\n      }\n    }\n  }\n": typeof types.DashboardViewerDocument,
     "\n  query DashboardClock {\n    sandbox {\n      clock {\n        now\n        nextBusinessDay\n        offsetSeconds\n        upcoming {\n          dueAt\n          requestCode\n          productCode\n          status\n          nextStatus\n        }\n      }\n    }\n  }\n": typeof types.DashboardClockDocument,
     "\n  mutation DashboardAdvance($input: AdvanceSandboxClockInput!) {\n    advanceSandboxClockBy(input: $input) {\n      now\n      transitions\n    }\n  }\n": typeof types.DashboardAdvanceDocument,
+    "\n  fragment DashboardDelivery on WebhookDelivery {\n    id\n    status\n    example\n    attempts\n    createdAt\n    lastResponseCode\n    lastError\n    body\n    attemptLog {\n      at\n      responseCode\n      durationMs\n      error\n    }\n  }\n": typeof types.DashboardDeliveryFragmentDoc,
+    "\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n": typeof types.DashboardRedeliverDocument,
     "\n  query DashboardRequests($filter: SignatureRequestFilter) {\n    signatureRequests(first: 50, filter: $filter) {\n      edges {\n        node {\n          id\n          requestCode\n          productCode\n          status\n          updatedAt\n          applicant {\n            firstName\n            lastName\n          }\n        }\n      }\n    }\n  }\n": typeof types.DashboardRequestsDocument,
     "\n  query DashboardProductCodes {\n    products {\n      code\n      name\n    }\n  }\n": typeof types.DashboardProductCodesDocument,
     "\n  subscription DashboardFeed($status: [SignatureRequestStatus!], $productCode: [String!]) {\n    statusEvents(status: $status, productCode: $productCode) {\n      sequence\n      requestId\n      from\n      to\n      at\n    }\n  }\n": typeof types.DashboardFeedDocument,
@@ -27,7 +29,7 @@ type Documents = {
     "\n  query DashboardSignIn {\n    viewer {\n      tenant {\n        mode\n      }\n    }\n  }\n": typeof types.DashboardSignInDocument,
     "\n  query DashboardTimeline($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      request {\n        id\n        requestCode\n        productCode\n        status\n        formUploaded\n        documentUploaded\n        failure {\n          code\n          message\n        }\n      }\n      lifecycle {\n        status\n        current\n        reached\n        failure\n      }\n      nextMoves\n      nextTransitionAt\n      statusChanges {\n        status\n        at\n        sandboxAt\n      }\n    }\n  }\n": typeof types.DashboardTimelineDocument,
     "\n  query DashboardTimelineCallbacks($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      callbacks {\n        id\n        status\n        state\n        changedAt\n        method\n        url\n        contentType\n        body\n        reason\n        attempts {\n          at\n          status\n          durationMs\n          error\n        }\n      }\n    }\n  }\n": typeof types.DashboardTimelineCallbacksDocument,
-    "\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        id\n        endpointId\n        status\n        attempts\n        lastResponseCode\n        lastError\n        body\n        attemptLog {\n          at\n          responseCode\n          durationMs\n          error\n        }\n      }\n    }\n  }\n": typeof types.DashboardTimelineDeliveriesDocument,
+    "\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        ...DashboardDelivery\n      }\n    }\n  }\n": typeof types.DashboardTimelineDeliveriesDocument,
     "\n  query DashboardTimelineInbox($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      inbox {\n        id\n        kind\n        subject\n        at\n        to\n        body\n        hasEnvelope\n        envelopePdfBase64\n      }\n    }\n  }\n": typeof types.DashboardTimelineInboxDocument,
     "\n  subscription DashboardRequestUpdated($id: ID!) {\n    signatureRequestUpdated(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.DashboardRequestUpdatedDocument,
     "\n  mutation DashboardResendCallback($id: ID!) {\n    resendSandboxCallback(callbackId: $id) {\n      id\n    }\n  }\n": typeof types.DashboardResendCallbackDocument,
@@ -35,19 +37,19 @@ type Documents = {
     "\n  mutation DashboardVideo($requestId: ID!) {\n    requestVideoRecognition(requestId: $requestId) {\n      id\n    }\n  }\n": typeof types.DashboardVideoDocument,
     "\n  mutation DashboardUpload($requestId: ID!, $signedForm: FileInput, $idDocument: FileInput) {\n    uploadIdentificationDocuments(requestId: $requestId, signedForm: $signedForm, idDocument: $idDocument) {\n      id\n    }\n  }\n": typeof types.DashboardUploadDocument,
     "\n  mutation DashboardAdvanceToNext {\n    advanceSandboxClockBy(input: { toNextTransition: true }) {\n      now\n      transitions\n    }\n  }\n": typeof types.DashboardAdvanceToNextDocument,
-    "\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n": typeof types.DashboardRedeliverDocument,
     "\n  query DashboardEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n      createdAt\n      previousSecretExpiresAt\n    }\n  }\n": typeof types.DashboardEndpointsDocument,
-    "\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      id\n      status\n      example\n      attempts\n      createdAt\n      lastResponseCode\n      lastError\n      body\n      attemptLog {\n        at\n        responseCode\n        durationMs\n        error\n      }\n    }\n  }\n": typeof types.DashboardDeliveriesDocument,
+    "\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      ...DashboardDelivery\n    }\n  }\n": typeof types.DashboardDeliveriesDocument,
     "\n  mutation DashboardCreateEndpoint($url: String!, $description: String) {\n    createWebhookEndpoint(url: $url, description: $description) {\n      secret\n      endpoint {\n        id\n      }\n    }\n  }\n": typeof types.DashboardCreateEndpointDocument,
     "\n  mutation DashboardDeleteEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id)\n  }\n": typeof types.DashboardDeleteEndpointDocument,
     "\n  mutation DashboardExampleWebhook($id: ID!) {\n    sendExampleWebhook(endpointId: $id) {\n      id\n    }\n  }\n": typeof types.DashboardExampleWebhookDocument,
     "\n  mutation DashboardRotateSecret($id: ID!) {\n    rotateWebhookSecret(endpointId: $id) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n": typeof types.DashboardRotateSecretDocument,
-    "\n  mutation DashboardRedeliverDelivery($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n": typeof types.DashboardRedeliverDeliveryDocument,
 };
 const documents: Documents = {
     "\n  query DashboardViewer {\n    viewer {\n      tenant {\n        id\n        name\n        mode\n      }\n    }\n  }\n": types.DashboardViewerDocument,
     "\n  query DashboardClock {\n    sandbox {\n      clock {\n        now\n        nextBusinessDay\n        offsetSeconds\n        upcoming {\n          dueAt\n          requestCode\n          productCode\n          status\n          nextStatus\n        }\n      }\n    }\n  }\n": types.DashboardClockDocument,
     "\n  mutation DashboardAdvance($input: AdvanceSandboxClockInput!) {\n    advanceSandboxClockBy(input: $input) {\n      now\n      transitions\n    }\n  }\n": types.DashboardAdvanceDocument,
+    "\n  fragment DashboardDelivery on WebhookDelivery {\n    id\n    status\n    example\n    attempts\n    createdAt\n    lastResponseCode\n    lastError\n    body\n    attemptLog {\n      at\n      responseCode\n      durationMs\n      error\n    }\n  }\n": types.DashboardDeliveryFragmentDoc,
+    "\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n": types.DashboardRedeliverDocument,
     "\n  query DashboardRequests($filter: SignatureRequestFilter) {\n    signatureRequests(first: 50, filter: $filter) {\n      edges {\n        node {\n          id\n          requestCode\n          productCode\n          status\n          updatedAt\n          applicant {\n            firstName\n            lastName\n          }\n        }\n      }\n    }\n  }\n": types.DashboardRequestsDocument,
     "\n  query DashboardProductCodes {\n    products {\n      code\n      name\n    }\n  }\n": types.DashboardProductCodesDocument,
     "\n  subscription DashboardFeed($status: [SignatureRequestStatus!], $productCode: [String!]) {\n    statusEvents(status: $status, productCode: $productCode) {\n      sequence\n      requestId\n      from\n      to\n      at\n    }\n  }\n": types.DashboardFeedDocument,
@@ -58,7 +60,7 @@ const documents: Documents = {
     "\n  query DashboardSignIn {\n    viewer {\n      tenant {\n        mode\n      }\n    }\n  }\n": types.DashboardSignInDocument,
     "\n  query DashboardTimeline($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      request {\n        id\n        requestCode\n        productCode\n        status\n        formUploaded\n        documentUploaded\n        failure {\n          code\n          message\n        }\n      }\n      lifecycle {\n        status\n        current\n        reached\n        failure\n      }\n      nextMoves\n      nextTransitionAt\n      statusChanges {\n        status\n        at\n        sandboxAt\n      }\n    }\n  }\n": types.DashboardTimelineDocument,
     "\n  query DashboardTimelineCallbacks($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      callbacks {\n        id\n        status\n        state\n        changedAt\n        method\n        url\n        contentType\n        body\n        reason\n        attempts {\n          at\n          status\n          durationMs\n          error\n        }\n      }\n    }\n  }\n": types.DashboardTimelineCallbacksDocument,
-    "\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        id\n        endpointId\n        status\n        attempts\n        lastResponseCode\n        lastError\n        body\n        attemptLog {\n          at\n          responseCode\n          durationMs\n          error\n        }\n      }\n    }\n  }\n": types.DashboardTimelineDeliveriesDocument,
+    "\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        ...DashboardDelivery\n      }\n    }\n  }\n": types.DashboardTimelineDeliveriesDocument,
     "\n  query DashboardTimelineInbox($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      inbox {\n        id\n        kind\n        subject\n        at\n        to\n        body\n        hasEnvelope\n        envelopePdfBase64\n      }\n    }\n  }\n": types.DashboardTimelineInboxDocument,
     "\n  subscription DashboardRequestUpdated($id: ID!) {\n    signatureRequestUpdated(id: $id) {\n      id\n      status\n    }\n  }\n": types.DashboardRequestUpdatedDocument,
     "\n  mutation DashboardResendCallback($id: ID!) {\n    resendSandboxCallback(callbackId: $id) {\n      id\n    }\n  }\n": types.DashboardResendCallbackDocument,
@@ -66,14 +68,12 @@ const documents: Documents = {
     "\n  mutation DashboardVideo($requestId: ID!) {\n    requestVideoRecognition(requestId: $requestId) {\n      id\n    }\n  }\n": types.DashboardVideoDocument,
     "\n  mutation DashboardUpload($requestId: ID!, $signedForm: FileInput, $idDocument: FileInput) {\n    uploadIdentificationDocuments(requestId: $requestId, signedForm: $signedForm, idDocument: $idDocument) {\n      id\n    }\n  }\n": types.DashboardUploadDocument,
     "\n  mutation DashboardAdvanceToNext {\n    advanceSandboxClockBy(input: { toNextTransition: true }) {\n      now\n      transitions\n    }\n  }\n": types.DashboardAdvanceToNextDocument,
-    "\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n": types.DashboardRedeliverDocument,
     "\n  query DashboardEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n      createdAt\n      previousSecretExpiresAt\n    }\n  }\n": types.DashboardEndpointsDocument,
-    "\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      id\n      status\n      example\n      attempts\n      createdAt\n      lastResponseCode\n      lastError\n      body\n      attemptLog {\n        at\n        responseCode\n        durationMs\n        error\n      }\n    }\n  }\n": types.DashboardDeliveriesDocument,
+    "\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      ...DashboardDelivery\n    }\n  }\n": types.DashboardDeliveriesDocument,
     "\n  mutation DashboardCreateEndpoint($url: String!, $description: String) {\n    createWebhookEndpoint(url: $url, description: $description) {\n      secret\n      endpoint {\n        id\n      }\n    }\n  }\n": types.DashboardCreateEndpointDocument,
     "\n  mutation DashboardDeleteEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id)\n  }\n": types.DashboardDeleteEndpointDocument,
     "\n  mutation DashboardExampleWebhook($id: ID!) {\n    sendExampleWebhook(endpointId: $id) {\n      id\n    }\n  }\n": types.DashboardExampleWebhookDocument,
     "\n  mutation DashboardRotateSecret($id: ID!) {\n    rotateWebhookSecret(endpointId: $id) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n": types.DashboardRotateSecretDocument,
-    "\n  mutation DashboardRedeliverDelivery($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n": types.DashboardRedeliverDeliveryDocument,
 };
 
 /**
@@ -102,6 +102,14 @@ export function graphql(source: "\n  query DashboardClock {\n    sandbox {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DashboardAdvance($input: AdvanceSandboxClockInput!) {\n    advanceSandboxClockBy(input: $input) {\n      now\n      transitions\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardAdvance($input: AdvanceSandboxClockInput!) {\n    advanceSandboxClockBy(input: $input) {\n      now\n      transitions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DashboardDelivery on WebhookDelivery {\n    id\n    status\n    example\n    attempts\n    createdAt\n    lastResponseCode\n    lastError\n    body\n    attemptLog {\n      at\n      responseCode\n      durationMs\n      error\n    }\n  }\n"): (typeof documents)["\n  fragment DashboardDelivery on WebhookDelivery {\n    id\n    status\n    example\n    attempts\n    createdAt\n    lastResponseCode\n    lastError\n    body\n    attemptLog {\n      at\n      responseCode\n      durationMs\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -145,7 +153,7 @@ export function graphql(source: "\n  query DashboardTimelineCallbacks($id: ID!) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        id\n        endpointId\n        status\n        attempts\n        lastResponseCode\n        lastError\n        body\n        attemptLog {\n          at\n          responseCode\n          durationMs\n          error\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        id\n        endpointId\n        status\n        attempts\n        lastResponseCode\n        lastError\n        body\n        attemptLog {\n          at\n          responseCode\n          durationMs\n          error\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        ...DashboardDelivery\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTimelineDeliveries($id: ID!) {\n    signatureRequestTimeline(id: $id) {\n      webhookDeliveries {\n        ...DashboardDelivery\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -177,15 +185,11 @@ export function graphql(source: "\n  mutation DashboardAdvanceToNext {\n    adva
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardRedeliver($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  query DashboardEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n      createdAt\n      previousSecretExpiresAt\n    }\n  }\n"): (typeof documents)["\n  query DashboardEndpoints {\n    webhookEndpoints {\n      id\n      url\n      description\n      createdAt\n      previousSecretExpiresAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      id\n      status\n      example\n      attempts\n      createdAt\n      lastResponseCode\n      lastError\n      body\n      attemptLog {\n        at\n        responseCode\n        durationMs\n        error\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      id\n      status\n      example\n      attempts\n      createdAt\n      lastResponseCode\n      lastError\n      body\n      attemptLog {\n        at\n        responseCode\n        durationMs\n        error\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      ...DashboardDelivery\n    }\n  }\n"): (typeof documents)["\n  query DashboardDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 20) {\n      ...DashboardDelivery\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -202,10 +206,6 @@ export function graphql(source: "\n  mutation DashboardExampleWebhook($id: ID!) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DashboardRotateSecret($id: ID!) {\n    rotateWebhookSecret(endpointId: $id) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardRotateSecret($id: ID!) {\n    rotateWebhookSecret(endpointId: $id) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation DashboardRedeliverDelivery($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardRedeliverDelivery($id: ID!) {\n    redeliverWebhook(deliveryId: $id) {\n      id\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
