@@ -22,6 +22,9 @@ export interface DirLock {
   release(): Promise<void>;
 }
 
+/** How long a start waits for a dead holder's last threads to let go of the claim. */
+const DYING_HOLDER_MS = 2_000;
+
 /**
  * Claims `dir` for one engine. On Linux the claim is an abstract Unix socket named from the hash of
  * the directory's real path: the kernel frees it the moment its holder dies (before the zombie is
@@ -57,20 +60,28 @@ export async function lockDir(dir: string): Promise<DirLock> {
 async function bindAbstract(key: string, dir: string): Promise<net.Server | null> {
   const name = `\0firma-gateway-db-${createHash("sha256").update(key).digest("hex")}`;
   const server = net.createServer((conn) => conn.destroy());
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen({ path: name, exclusive: true }, () => {
-        server.off("error", reject);
-        resolve();
+  const giveUpAt = Date.now() + DYING_HOLDER_MS;
+  for (;;) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen({ path: name, exclusive: true }, () => {
+          server.off("error", reject);
+          resolve();
+        });
       });
-    });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") return null;
       const holder = await holderPid(dir);
+      // A killed holder's main thread turns zombie before its other threads have closed the
+      // process's files: the name is freed a moment later. Only a live holder is refused at once.
+      if (holder !== null && holder !== process.pid && !(await isAlive(holder)) && Date.now() < giveUpAt) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
       throw new DbPathInUseError(`data directory ${dir} is in use${holder === null ? "" : ` by process ${holder}`}`);
     }
-    return null;
   }
   // The lock must not keep the process alive.
   server.unref();
