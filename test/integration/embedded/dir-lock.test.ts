@@ -112,7 +112,7 @@ describe("data directory lock", () => {
     expect(err.message).toContain(String(pid));
     process.kill(pid, "SIGKILL");
     // Reaped or not by now: the lock is free either way.
-    await expect.poll(() => isAlive(pid)).toBe(false);
+    await expect.poll(() => isAlive(pid), { timeout: 10_000 }).toBe(false);
     await (await lockDir(dir)).release();
   });
 
@@ -123,7 +123,7 @@ describe("data directory lock", () => {
     const pid = await startHolder("sh", ["-c", script, HOLDER, dir]);
     expect((await refusal()).code).toBe(98);
     process.kill(pid, "SIGKILL");
-    await expect.poll(() => procState(pid)).toBe("Z");
+    await expect.poll(() => procState(pid), { timeout: 10_000 }).toBe("Z");
     expect(() => process.kill(pid, 0)).not.toThrow();
     expect(await isAlive(pid)).toBe(false);
     const lock = await lockDir(dir);
