@@ -43,7 +43,8 @@ function settings(over: Partial<CostLimitSettings> = {}): CostLimitSettings {
 async function server(limits: CostLimitSettings) {
   const queryLimits = defaultQueryLimits("test");
   const analyse = requestAnalyser(schema, queryLimits);
-  const limiter = createCostLimiter(limits, createTokenBuckets({ keyPrefix: `plugin:${(prefix += 1)}` }));
+  // A frozen clock: the milliseconds between two calls must not refill a token (retryAfterMs is exact).
+  const limiter = createCostLimiter(limits, createTokenBuckets({ keyPrefix: `plugin:${(prefix += 1)}`, now: () => 1_700_000_000_000 }));
   const s = new ApolloServer<Ctx>({
     schema,
     rootValue,
