@@ -45,6 +45,8 @@ export interface Config {
   timings: { reconcileIntervalMs?: number; reconcileAfterMs?: number; checkDelayMs?: number; upstreamTimeoutMs?: number };
   /** GRAPHQL_JIT=off: operations run on graphql-js instead of compiled by graphql-jit. */
   graphqlJit: boolean;
+  /** GRAPHQL_FAST_PATH=off: every operation takes Apollo's whole pipeline (see execution/fast-path.ts). */
+  graphqlFastPath: boolean;
 }
 
 /** A problem with one environment variable, reported all together so a misconfiguration is fixed in one go. */
@@ -149,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const graphqlJit = str("GRAPHQL_JIT") ?? "on";
   if (graphqlJit !== "on" && graphqlJit !== "off") problems.push(`GRAPHQL_JIT: expected on or off, received ${JSON.stringify(graphqlJit)}`);
+  const graphqlFastPath = str("GRAPHQL_FAST_PATH") ?? "on";
+  if (graphqlFastPath !== "on" && graphqlFastPath !== "off") problems.push(`GRAPHQL_FAST_PATH: expected on or off, received ${JSON.stringify(graphqlFastPath)}`);
 
   const config: Config = {
     port,
@@ -176,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dashboardDir: str("DASHBOARD_DIR") === null ? null : path.resolve(str("DASHBOARD_DIR")!),
     timings,
     graphqlJit: graphqlJit !== "off",
+    graphqlFastPath: graphqlFastPath !== "off",
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -18,7 +18,7 @@ import { applyRetention, StatusEventModel } from "./models/index.js";
 import { authenticateApiKey, authenticateApiKeyWithId, isListedOrigin } from "./services/tenants.service.js";
 import { SessionTokenService } from "./services/session-tokens.service.js";
 import { BrowserAccessService } from "./services/browser-access.service.js";
-import { sessionScopePlugin } from "./security/session-scopes.js";
+import { sessionScopeErrors, sessionScopePlugin } from "./security/session-scopes.js";
 import { crossOriginOf, handleCors } from "./http/cors.js";
 import { sharedSecret } from "./services/secrets.service.js";
 import { UpstreamClients } from "./services/upstream-clients.service.js";
@@ -59,7 +59,8 @@ import {
 } from "./security/index.js";
 import { QueryLimitsMemo } from "./security/query-limits-memo.js";
 import { attachGraphqlWs, createFeedBus } from "./events/index.js";
-import { compiledExecutorGateway, type ExecutorSwitch } from "./execution/compiled-executor.js";
+import { compiledExecutorGateway, operationExecutor, type ExecutorSwitch } from "./execution/compiled-executor.js";
+import { createFastPath, prepaidCostOf, PreparedOperations } from "./execution/fast-path.js";
 import { EventLog, FeedService } from "./services/events.service.js";
 import { DEFAULT_RETRY_SCHEDULE_MS, WebhookService } from "./services/webhooks.service.js";
 
@@ -120,8 +121,8 @@ export interface RunningServer {
   readonly orders: OrderService;
   /** The executable schema (benchmarks run it without Apollo as a baseline). */
   readonly schema: GraphQLSchema;
-  /** Which executor runs GraphQL operations (GRAPHQL_JIT); tests flip it to compare answers. */
-  readonly executor: ExecutorSwitch;
+  /** Which executor runs GraphQL operations (GRAPHQL_JIT), and whether the fast path answers (GRAPHQL_FAST_PATH); tests flip them to compare answers. */
+  readonly executor: ExecutorSwitch & { fastPath: boolean };
   /** Stops within about `graceMs` (default 5 s) plus a second, whatever the load (see graceful-shutdown.ts). */
   close(options?: Pick<ShutdownOptions, "graceMs">): Promise<void>;
 }
@@ -288,14 +289,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const costLimits = costLimitsOf(config);
   const costLimiter = createCostLimiter(costLimits, createTokenBuckets({ redis, keyPrefix: "rl" }));
   const queryLimits = defaultQueryLimits(config.nodeEnv);
-  const executor: ExecutorSwitch = { jit: config.graphqlJit };
+  const executor = { jit: config.graphqlJit, fastPath: config.graphqlFastPath };
+  const run = operationExecutor(schema, executor);
+  // Queries Apollo has accepted once are answered without its pipeline; a cost drawn there before
+  // handing a request back to Apollo travels on its context to the cost limit plugin (see fast-path.ts).
+  const prepared = new PreparedOperations();
   // The query limits and the cost, remembered per document; one analysis per request, shared by
   // the query limits (refusals) and the rate limits (the cost).
   const queryLimitsMemo = new QueryLimitsMemo(schema, queryLimits);
   const analyse = requestAnalyser(schema, queryLimits, (d, v, o) => queryLimitsMemo.analyse(d, v, o));
   const apollo = new ApolloServer<Context>({
     // Apollo's hook for a custom executor: operations compiled by graphql-jit (GRAPHQL_JIT=off: graphql-js).
-    gateway: compiledExecutorGateway(schema, executor),
+    gateway: compiledExecutorGateway(schema, run),
     formatError: formatError(logger, development),
     includeStacktraceInErrorResponses: false,
     // Apollo's default landing page loads from a CDN; we serve GraphiQL from local files instead.
@@ -318,7 +323,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
         costOf: (rc) => (analyse(rc).errors.length > 0 ? null : analyse(rc).cost),
         // Both spend money upstream: each draws one order from the principal's order budget.
         orderFields: ["placeOrder", "buySpidVoucher"],
+        prepaidOf: prepaidCostOf,
       }),
+      prepared.plugin<Context>(),
     ],
   });
   await apollo.start();
@@ -333,6 +340,17 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     maxBodyBytes: MAX_GRAPHQL_BODY_BYTES,
     logger,
     onRequest: (req, res) => logRequestOnFinish(httpLogger, req, res),
+    fastPath: {
+      path: createFastPath<Context>({
+        prepared,
+        run,
+        analyse: (document, variables, operationName) => queryLimitsMemo.analyse(document, variables, operationName),
+        refusals: (ctx, op) => (ctx.session === null ? [] : sessionScopeErrors(op.operation, op.document, ctx.session.scopes)),
+        limiter: costLimiter,
+      }),
+      enabled: () => executor.fastPath,
+      record: (operationName, started) => metrics.recordFastOperation(operationName, started),
+    },
   });
   app.use(accessLog(httpLogger));
   // CORS for browser pages of the tenants' allowed origins (session tokens); preflights end here,

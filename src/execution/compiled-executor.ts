@@ -134,24 +134,32 @@ export interface ExecutorSwitch {
   jit: boolean;
 }
 
+/** Runs one operation with the executor `options.jit` selects at the time of the call. */
+export type OperationExecutor = (args: ExecuteArgs) => Promise<ExecutionResult> | ExecutionResult;
+
+/** An executor honouring the switch: graphql-jit (compiled once per document and operation) or graphql-js. */
+export function operationExecutor(schema: GraphQLSchema, options: ExecutorSwitch & { cacheSize?: number }): OperationExecutor {
+  const compiled = new CompiledExecutor(schema, options.cacheSize);
+  return (args) =>
+    options.jit
+      ? compiled.execute(args)
+      : execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variables, contextValue: args.contextValue });
+}
+
 /**
  * Apollo Server's custom-executor hook: a `gateway` that serves `schema` (announced synchronously,
- * as Apollo expects) and executes each operation with a CompiledExecutor, or graphql-js with `jit` off.
+ * as Apollo expects) and executes each operation with `run` (see operationExecutor).
  */
-export function compiledExecutorGateway(schema: GraphQLSchema, options: ExecutorSwitch & { cacheSize?: number }): GatewayInterface {
-  const compiled = new CompiledExecutor(schema, options.cacheSize);
-  const executor: GatewayExecutor = async (ctx) => {
-    const args = {
+export function compiledExecutorGateway(schema: GraphQLSchema, run: OperationExecutor): GatewayInterface {
+  const executor: GatewayExecutor = async (ctx) =>
+    run({
       document: ctx.document,
       documentHash: ctx.queryHash,
       // The name asked for: ctx.operationName is the resolved operation's, null when none matched.
       operationName: ctx.request.operationName ?? ctx.operationName,
       variables: ctx.request.variables,
       contextValue: ctx.context,
-    };
-    if (options.jit) return compiled.execute(args);
-    return execute({ schema, document: args.document, operationName: args.operationName, variableValues: args.variables, contextValue: args.contextValue });
-  };
+    });
   return {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: "" });

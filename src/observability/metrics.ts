@@ -5,6 +5,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client
 export interface Metrics {
   registry: Registry;
   graphqlPlugin: ApolloServerPlugin;
+  /** Records one GraphQL operation answered outside Apollo's pipeline (the fast path), as the plugin would. */
+  recordFastOperation(operation: string | null, startedNs: bigint): void;
 }
 
 /** GraphQL operation counts and latencies per operation name, plus Node's process metrics. */
@@ -26,6 +28,19 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  const fastAnswers = new Counter({
+    name: "graphql_fast_path_answers_total",
+    help: "GraphQL queries answered on the fast path, without Apollo's per-request pipeline (also counted in graphql_requests_total)",
+    registers: [registry],
+  });
+
+  const recordOperation = (operation: string | null, type: string, outcome: string, startedNs: bigint): void => {
+    // Unnamed operations share one label: names come from clients, so cardinality stays bounded by their code.
+    const labels = { operation: operation ?? "anonymous", type, outcome };
+    requests.inc(labels);
+    duration.observe(labels, Number(process.hrtime.bigint() - startedNs) / 1e9);
+  };
+
   const graphqlPlugin: ApolloServerPlugin = {
     async requestDidStart() {
       const started = process.hrtime.bigint();
@@ -34,17 +49,18 @@ export function createMetrics(): Metrics {
           const body = ctx.response.body;
           const errors = body.kind === "single" ? body.singleResult.errors : undefined;
           const code = errors?.[0]?.extensions?.code;
-          const labels = {
-            // Unnamed operations share one label: names come from clients, so cardinality stays bounded by their code.
-            operation: ctx.operationName ?? "anonymous",
-            type: ctx.operation?.operation ?? "unknown",
-            outcome: errors?.length ? (typeof code === "string" ? code : "ERROR") : "ok",
-          };
-          requests.inc(labels);
-          duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+          const outcome = errors?.length ? (typeof code === "string" ? code : "ERROR") : "ok";
+          recordOperation(ctx.operationName ?? null, ctx.operation?.operation ?? "unknown", outcome, started);
         },
       };
     },
   };
-  return { registry, graphqlPlugin };
+  return {
+    registry,
+    graphqlPlugin,
+    recordFastOperation(operation, startedNs) {
+      recordOperation(operation, "query", "ok", startedNs);
+      fastAnswers.inc();
+    },
+  };
 }

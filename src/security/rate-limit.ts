@@ -209,6 +209,11 @@ export interface CostLimitPluginOptions<TContext extends BaseContext> {
   costOf: (request: GraphQLRequestContextDidResolveOperation<TContext>) => number | null;
   /** Root fields that also draw one order each (default placeOrder). */
   orderFields?: readonly string[];
+  /**
+   * A cost already drawn for this request (the fast path drew it before handing the request over):
+   * reported as is, never drawn again.
+   */
+  prepaidOf?: (context: TContext) => { throttleStatus: ThrottleStatus } | undefined;
 }
 
 /**
@@ -227,6 +232,11 @@ export function costLimitPlugin<TContext extends BaseContext>(opts: CostLimitPlu
           const cost = opts.costOf(request);
           if (cost === null) return;
           requestedQueryCost = cost;
+          const prepaid = opts.prepaidOf?.(request.contextValue);
+          if (prepaid !== undefined) {
+            throttleStatus = prepaid.throttleStatus;
+            return;
+          }
           const principal = opts.principalOf(request.contextValue);
           if (!opts.limiter.settings.enabled || principal === null) return;
           const max = opts.limiter.maxCost(principal);
