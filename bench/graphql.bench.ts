@@ -4,7 +4,8 @@
  * same run: a bare Node HTTP server answering the same bytes (the ceiling), Fastify + Mercurius
  * with graphql-jit serving the same operation on the same schema from memory, and plain graphql-js
  * executing the same operation on the same schema and context behind a bare Node server (the
- * gateway minus Apollo and express). Each at 32 and 50 connections.
+ * gateway minus Apollo and express), and the gateway itself with its fast path off (every request
+ * through Apollo's pipeline). Each at 32 and 50 connections.
  *
  * Environment: BENCH_SECONDS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS ("32,50"),
  * BENCH_OPS (comma-separated names among products-short, products, list; all by default).
@@ -144,11 +145,16 @@ export async function run(): Promise<void> {
       const jit = await load(merc.url, body, apiKey, connections);
       const graphqlJs = await load(plain.url, body, apiKey, connections);
       const gateway = await load(gw.url, body, apiKey, connections);
+      // The same gateway with every request through Apollo's pipeline (GRAPHQL_FAST_PATH=off).
+      gw.server.executor.fastPath = false;
+      const apolloPath = await load(gw.url, body, apiKey, connections);
+      gw.server.executor.fastPath = true;
       const label = `${name}, ${connections} conn`;
       rows.push([`${label}: bare node (ceiling)`, ceiling.rps, ceiling.p50, ceiling.p99, 1, ceiling.rps / jit.rps]);
       rows.push([`${label}: Fastify + Mercurius (jit)`, jit.rps, jit.p50, jit.p99, jit.rps / ceiling.rps, 1]);
       rows.push([`${label}: graphql-js, no Apollo`, graphqlJs.rps, graphqlJs.p50, graphqlJs.p99, graphqlJs.rps / ceiling.rps, graphqlJs.rps / jit.rps]);
       rows.push([`${label}: gateway`, gateway.rps, gateway.p50, gateway.p99, gateway.rps / ceiling.rps, gateway.rps / jit.rps]);
+      rows.push([`${label}: gateway, fast path off`, apolloPath.rps, apolloPath.p50, apolloPath.p99, apolloPath.rps / ceiling.rps, apolloPath.rps / jit.rps]);
     }
     await bare.close();
     await plain.close();
