@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import { authenticateApiKeyWithId, hashApiKey, tenantSecurity, type TenantView } from "./services/tenants.service.js";
+import { authenticateApiKeyWithId, tenantSecurity, type TenantView } from "./services/tenants.service.js";
 import { looksLikeJwt, type SessionScope, type SessionTokenService } from "./services/session-tokens.service.js";
 import type { Principal } from "./security/principal.js";
 import { ForbiddenError, UnauthenticatedError, type AppError } from "./errors/index.js";
@@ -17,8 +17,6 @@ export interface SessionPrincipal {
 export interface Context {
   /** With a session token, carries the token's subject (services then see only its requests). */
   tenant: TenantView | null;
-  /** SHA-256 of the caller's API key; null without a valid key (session tokens included). */
-  apiKeyHash: string | null;
   /** Set when the caller is a session token rather than the tenant's secret API key. */
   session: SessionPrincipal | null;
   isAdmin: boolean;
@@ -63,7 +61,7 @@ const SECRET_FROM_BROWSER =
   "secret API keys are for servers and are refused on cross-origin browser requests: have your backend mint a session token (createSessionToken) for the page";
 
 function anonymous(deps: ContextDeps, authError: AppError | null, isAdmin = false): Context {
-  return { tenant: null, apiKeyHash: null, session: null, isAdmin, principal: isAdmin ? { kind: "admin" } : null, authError, loaders: null, logger: deps.logger };
+  return { tenant: null, session: null, isAdmin, principal: isAdmin ? { kind: "admin" } : null, authError, loaders: null, logger: deps.logger };
 }
 
 async function sessionContext(token: string, deps: ContextDeps, origin: RequestOrigin): Promise<Context> {
@@ -85,7 +83,6 @@ async function sessionContext(token: string, deps: ContextDeps, origin: RequestO
   const tenant: TenantView = { ...security.tenant, subject: claims.subject };
   return {
     tenant,
-    apiKeyHash: null,
     session: { subject: claims.subject, scopes: new Set(claims.scopes), expiresAt: claims.expiresAt },
     isAdmin: false,
     principal: { kind: "session", tenantId: tenant.id, subject: claims.subject, mode: tenant.mode },
@@ -110,7 +107,6 @@ export async function buildContext(authorization: string | undefined, deps: Cont
   const tenant = key?.tenant ?? null;
   return {
     tenant,
-    apiKeyHash: tenant !== null ? hashApiKey(token) : null,
     session: null,
     isAdmin: false,
     principal: key !== null ? { kind: "apiKey", id: key.keyId, tenantId: key.tenant.id, mode: key.tenant.mode } : null,

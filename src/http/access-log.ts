@@ -15,6 +15,8 @@ export function loggablePath(url: string): string {
 
 /** Logs one request when its answer is sent (method, path without secrets, status, duration); health probes at debug. */
 export function logRequestOnFinish(logger: Logger, req: IncomingMessage, res: ServerResponse, url = req.url ?? ""): void {
+  // Nothing to write at this level: no listener, no clock read.
+  if (!logger.isLevelEnabled("info")) return;
   const started = process.hrtime.bigint();
   res.on("finish", () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

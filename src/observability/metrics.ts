@@ -34,11 +34,20 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  // Each label set's children, looked up once: prom-client otherwise hashes the labels on every call.
+  const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
   const recordOperation = (operation: string | null, type: string, outcome: string, startedNs: bigint): void => {
     // Unnamed operations share one label: names come from clients, so cardinality stays bounded by their code.
-    const labels = { operation: operation ?? "anonymous", type, outcome };
-    requests.inc(labels);
-    duration.observe(labels, Number(process.hrtime.bigint() - startedNs) / 1e9);
+    const name = operation ?? "anonymous";
+    const key = `${name}\u0000${type}\u0000${outcome}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      const labels = { operation: name, type, outcome };
+      child = { count: requests.labels(labels), time: duration.labels(labels) };
+      children.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
   };
 
   const graphqlPlugin: ApolloServerPlugin = {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { SecretModel } from "../models/index.js";
 
 /** Returns the named 32-byte secret, creating it atomically on first use (every replica gets the same one). */
@@ -14,7 +14,8 @@ export async function sharedSecret(name: string): Promise<Buffer> {
 
 /** SHA-256 of a high-entropy secret, hex: how API keys and callback secrets are stored and looked up. */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  // The one-shot form: no Hash object per call (it runs on every authenticated request).
+  return hash("sha256", secret, "hex");
 }
 
 /** HMAC-SHA256 of `message` under `key`, base64url. */
