@@ -81,14 +81,37 @@ async function sessionContext(token: string, deps: ContextDeps, origin: RequestO
     return anonymous(deps, new ForbiddenError(`origin ${origin.crossOrigin} is not in the tenant's allowed origins (setAllowedOrigins)`, { reason: "ORIGIN_NOT_ALLOWED" }));
   }
   const tenant: TenantView = { ...security.tenant, subject: claims.subject };
+  return tenantContext(deps, tenant, {
+    session: { subject: claims.subject, scopes: new Set(claims.scopes), expiresAt: claims.expiresAt },
+    principal: { kind: "session", tenantId: tenant.id, subject: claims.subject, mode: tenant.mode },
+    logBindings: { tenantId: tenant.id, session: true },
+  });
+}
+
+/**
+ * A tenant's context. Its loaders and its logger are made on first use: many operations (the
+ * catalogue, for one) need neither, and a request should not pay for four DataLoaders and a
+ * child logger it never touches.
+ */
+function tenantContext(
+  deps: ContextDeps,
+  tenant: TenantView,
+  who: { session: SessionPrincipal | null; principal: Principal; logBindings: Record<string, unknown> },
+): Context {
+  let loaders: Loaders | undefined;
+  let logger: Logger | undefined;
   return {
     tenant,
-    session: { subject: claims.subject, scopes: new Set(claims.scopes), expiresAt: claims.expiresAt },
+    session: who.session,
     isAdmin: false,
-    principal: { kind: "session", tenantId: tenant.id, subject: claims.subject, mode: tenant.mode },
+    principal: who.principal,
     authError: null,
-    loaders: createLoaders(tenant.id, deps.catalogue),
-    logger: deps.logger.child({ tenantId: tenant.id, session: true }),
+    get loaders(): Loaders {
+      return (loaders ??= createLoaders(tenant.id, deps.catalogue));
+    },
+    get logger(): Logger {
+      return (logger ??= deps.logger.child(who.logBindings));
+    },
   };
 }
 
@@ -104,16 +127,12 @@ export async function buildContext(authorization: string | undefined, deps: Cont
   if (origin.crossOrigin !== null) return anonymous(deps, new ForbiddenError(SECRET_FROM_BROWSER, { reason: "SECRET_KEY_CROSS_ORIGIN" }));
   if (isAdmin) return anonymous(deps, null, true);
   const key = await authenticateApiKeyWithId(token);
-  const tenant = key?.tenant ?? null;
-  return {
-    tenant,
+  if (key === null) return anonymous(deps, null);
+  return tenantContext(deps, key.tenant, {
     session: null,
-    isAdmin: false,
-    principal: key !== null ? { kind: "apiKey", id: key.keyId, tenantId: key.tenant.id, mode: key.tenant.mode } : null,
-    authError: null,
-    loaders: tenant ? createLoaders(tenant.id, deps.catalogue) : null,
-    logger: deps.logger.child(tenant ? { tenantId: tenant.id } : {}),
-  };
+    principal: { kind: "apiKey", id: key.keyId, tenantId: key.tenant.id, mode: key.tenant.mode },
+    logBindings: { tenantId: key.tenant.id },
+  });
 }
 
 /** The caller's tenant, or UNAUTHENTICATED (or the reason its credential was refused). */
