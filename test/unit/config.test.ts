@@ -29,6 +29,12 @@ describe("loadConfig", () => {
     expect(problems).toEqual(["PORT", "MONGODB_URI", "ADMIN_TOKEN", "LOG_LEVEL"]);
   });
 
+  it("turns the compiled executor and the fast path on by default, off with off, and refuses anything else", () => {
+    expect(loadConfig({})).toMatchObject({ graphqlJit: true, graphqlFastPath: true });
+    expect(loadConfig({ GRAPHQL_JIT: "off", GRAPHQL_FAST_PATH: "off" })).toMatchObject({ graphqlJit: false, graphqlFastPath: false });
+    expect(() => loadConfig({ GRAPHQL_FAST_PATH: "no" })).toThrow(/GRAPHQL_FAST_PATH: expected on or off/);
+  });
+
   it("reads retention and the WebSocket cap, 30 days, 30 days and 100 by default, refusing non-positive values", () => {
     expect(loadConfig({})).toMatchObject({ eventRetentionDays: 30, sandboxCallbackRetentionDays: 30, maxWsPerTenant: 100 });
     expect(loadConfig({ EVENT_RETENTION_DAYS: "7", SANDBOX_CALLBACK_RETENTION_DAYS: "3", MAX_WS_PER_TENANT: "5" })).toMatchObject({
