@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import {
   ApplicantModel,
   ShipmentModel,
+  type ApplicantFields,
+  type ShipmentFields,
   SignatureRequestModel,
   type RequestStatus,
   type SignatureRequestDocument,
@@ -48,6 +50,21 @@ export interface OrderServiceOptions {
   reconcileAfterMs: number;
 }
 
+/** A stored applicant or shipment, as the loaders read them. */
+export type StoredApplicant = ApplicantFields & { _id: Types.ObjectId };
+export type StoredShipment = ShipmentFields & { _id: Types.ObjectId; createdAt: Date };
+
+/**
+ * What placeOrder answers: the request, and the applicant and shipment it has just stored (null
+ * when the order has none, or when the answer is an earlier order's), so the caller need not read
+ * them back.
+ */
+export interface PlacedOrder {
+  request: SignatureRequestDocument;
+  applicant: StoredApplicant | null;
+  shipment: StoredShipment | null;
+}
+
 /** What is sealed into a request's pendingOrder until upstream has it: enough to send it again from nothing. */
 interface PendingOrder {
   body: ReturnType<typeof toUpstreamOrderBody>;
@@ -83,7 +100,7 @@ export class OrderService {
   constructor(private readonly options: OrderServiceOptions) {}
 
   /** placeOrder: idempotent per (tenant, key); see the class comment. */
-  async placeOrder(tenant: TenantView, input: PlaceOrderRequest, idempotencyKey: string): Promise<SignatureRequestDocument> {
+  async placeOrder(tenant: TenantView, input: PlaceOrderRequest, idempotencyKey: string): Promise<PlacedOrder> {
     if (!KEY_PATTERN.test(idempotencyKey)) {
       throw new BadUserInputError("invalid idempotency key", [
         { path: "idempotencyKey", message: "expected 8 to 128 characters among letters, digits and _ . : -" },
@@ -139,11 +156,12 @@ export class OrderService {
       if ((err as { code?: number }).code !== 11000) throw err;
       const existing = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
       if (existing === null) throw err;
-      return existing.status === "SUBMITTING" && !existing.upstreamId ? this.resubmitIfAbandoned(tenant, existing, family, input) : existing;
+      const request = existing.status === "SUBMITTING" && !existing.upstreamId ? await this.resubmitIfAbandoned(tenant, existing, family, input) : existing;
+      return { request, applicant: null, shipment: null };
     }
     // Fresh ids: nothing to look for before inserting them.
-    await this.storeDependents(tenant, id, applicantId, shipmentId, pending, false);
-    return this.submit(tenant, id, input.productCode, body);
+    const stored = await this.storeDependents(tenant, id, applicantId, shipmentId, pending, false);
+    return { request: await this.submit(tenant, id, input.productCode, body), ...stored };
   }
 
   /**
@@ -242,9 +260,9 @@ export class OrderService {
   }
 
   /**
-   * Stores the applicant and shipment of order `id`, both at once. With `mayExist` (a resend: a
-   * crash may have come after either write) each is first looked for; a concurrent restorer's
-   * duplicate key counts as stored.
+   * Stores the applicant and shipment of order `id`, both at once, and returns what it stored. With
+   * `mayExist` (a resend: a crash may have come after either write) each is first looked for; a
+   * concurrent restorer's duplicate key counts as stored (and is not returned).
    */
   private async storeDependents(
     tenant: Pick<TenantView, "id">,
@@ -253,30 +271,33 @@ export class OrderService {
     shipmentId: Types.ObjectId | null | undefined,
     pending: PendingOrder,
     mayExist = true,
-  ): Promise<void> {
-    const storeOnce = async (write: () => Promise<unknown>): Promise<void> => {
+  ): Promise<{ applicant: StoredApplicant | null; shipment: StoredShipment | null }> {
+    const storeOnce = async <T>(write: () => Promise<T | null>): Promise<T | null> => {
       try {
-        await write();
+        return await write();
       } catch (err) {
         // Two processes restoring the same one at once: the other stored it.
         if ((err as { code?: number }).code !== 11000) throw err;
+        return null;
       }
     };
     const { applicant, shipping } = pending;
-    await Promise.all([
+    const [storedApplicant, storedShipment] = await Promise.all([
       applicantId && applicant
         ? storeOnce(async () => {
-            if (mayExist && (await ApplicantModel.exists({ _id: applicantId }))) return;
-            await this.storeApplicant(applicantId, tenant, applicant);
+            if (mayExist && (await ApplicantModel.exists({ _id: applicantId }))) return null;
+            return this.storeApplicant(applicantId, tenant, applicant);
           })
-        : undefined,
+        : null,
       shipmentId && shipping
         ? storeOnce(async () => {
-            if (mayExist && (await ShipmentModel.exists({ _id: shipmentId }))) return;
-            await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
+            if (mayExist && (await ShipmentModel.exists({ _id: shipmentId }))) return null;
+            const doc = await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
+            return doc.toObject() as StoredShipment;
           })
-        : undefined,
+        : null,
     ]);
+    return { applicant: storedApplicant, shipment: storedShipment };
   }
 
   /**
@@ -432,9 +453,9 @@ export class OrderService {
     return null;
   }
 
-  private async storeApplicant(id: Types.ObjectId, tenant: Pick<TenantView, "id">, a: ApplicantInput): Promise<void> {
+  private async storeApplicant(id: Types.ObjectId, tenant: Pick<TenantView, "id">, a: ApplicantInput): Promise<StoredApplicant> {
     const taxCode = normalizeTaxCode(a.taxCode);
-    await ApplicantModel.create({
+    const doc = await ApplicantModel.create({
       _id: id,
       tenantId: tenant.id,
       firstName: a.firstName,
@@ -459,6 +480,7 @@ export class OrderService {
         expiryDate: a.document.expiryDate,
       },
     });
+    return doc.toObject() as StoredApplicant;
   }
 }
 
