@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { Types } from "mongoose";
-import { ApplicantModel, ProductModel, ShipmentModel, type ProductFields, type TenantMode } from "./models/index.js";
+import { ApplicantModel, ProductModel, ShipmentModel, type ApplicantFields, type ProductFields, type ShipmentFields, type TenantMode } from "./models/index.js";
 import { toProductView, type ProductView } from "./services/products.service.js";
 import { addBusinessDays } from "./calendar/business-time.js";
 
@@ -79,52 +79,54 @@ export function createLoaders(tenantId: string, catalogue?: StoredCatalogue): Lo
     }),
     applicant: new DataLoader(async (keys) => {
       const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
-      return byKey(keys, rows, (r) => r._id.toHexString()).map((a) =>
-        a
-          ? {
-              id: a._id.toHexString(),
-              firstName: a.firstName,
-              lastName: a.lastName,
-              email: a.email,
-              phone: a.phone,
-              sex: a.sex,
-              birthDate: a.birthDate,
-              birthPlace: a.birthPlace,
-              birthProvince: a.birthProvince,
-              birthCountry: a.birthCountry,
-              taxCodeMasked: a.taxCodeMasked,
-              residence: a.residence!,
-              document: {
-                type: a.document!.type,
-                numberMasked: a.document!.numberMasked,
-                issuedBy: a.document!.issuedBy,
-                issueDate: a.document!.issueDate,
-                expiryDate: a.document!.expiryDate,
-              },
-            }
-          : null,
-      );
+      return byKey(keys, rows, (r) => r._id.toHexString()).map((a) => (a ? toApplicantView(a) : null));
     }),
     shipment: new DataLoader(async (keys) => {
       const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
-      return byKey(keys, rows, (r) => r._id.toHexString()).map((s) =>
-        s
-          ? {
-              id: s._id.toHexString(),
-              speed: s.speed as ShipmentView["speed"],
-              recipient: s.recipient ?? null,
-              address: {
-                address: s.address?.address ?? null,
-                city: s.address?.city ?? null,
-                province: s.address?.province ?? null,
-                postalCode: s.address?.postalCode ?? null,
-              },
-              trackingCode: s.trackingCode ?? null,
-              envelopeNumber: s.envelopeNumber ?? null,
-              estimatedDelivery: addBusinessDays(s.shippedAt ?? s.createdAt, SHIPPING_BUSINESS_DAYS[s.speed as ShipmentView["speed"]]),
-            }
-          : null,
-      );
+      return byKey(keys, rows, (r) => r._id.toHexString()).map((s) => (s ? toShipmentView(s) : null));
     }),
+  };
+}
+
+/** A stored applicant as the API shows it (the loader's mapping, also used to prime it). */
+export function toApplicantView(a: ApplicantFields & { _id: Types.ObjectId }): ApplicantView {
+  return {
+    id: a._id.toHexString(),
+    firstName: a.firstName,
+    lastName: a.lastName,
+    email: a.email,
+    phone: a.phone,
+    sex: a.sex,
+    birthDate: a.birthDate,
+    birthPlace: a.birthPlace,
+    birthProvince: a.birthProvince,
+    birthCountry: a.birthCountry,
+    taxCodeMasked: a.taxCodeMasked,
+    residence: a.residence!,
+    document: {
+      type: a.document!.type,
+      numberMasked: a.document!.numberMasked,
+      issuedBy: a.document!.issuedBy,
+      issueDate: a.document!.issueDate,
+      expiryDate: a.document!.expiryDate,
+    },
+  };
+}
+
+/** A stored shipment as the API shows it (the loader's mapping, also used to prime it). */
+export function toShipmentView(s: ShipmentFields & { _id: Types.ObjectId; createdAt: Date }): ShipmentView {
+  return {
+    id: s._id.toHexString(),
+    speed: s.speed as ShipmentView["speed"],
+    recipient: s.recipient ?? null,
+    address: {
+      address: s.address?.address ?? null,
+      city: s.address?.city ?? null,
+      province: s.address?.province ?? null,
+      postalCode: s.address?.postalCode ?? null,
+    },
+    trackingCode: s.trackingCode ?? null,
+    envelopeNumber: s.envelopeNumber ?? null,
+    estimatedDelivery: addBusinessDays(s.shippedAt ?? s.createdAt, SHIPPING_BUSINESS_DAYS[s.speed as ShipmentView["speed"]]),
   };
 }

@@ -34,7 +34,8 @@ export class CallbackReceiver {
   /** Verifies the secret, then applies the callback's request object. */
   async receive(requestId: string, secret: string, body: unknown): Promise<CallbackOutcome> {
     if (!/^[0-9a-f]{24}$/.test(requestId)) return "unknown_request";
-    const request = await SignatureRequestModel.findById(requestId, { callbackSecretHash: 1, upstreamId: 1 }).lean();
+    // Read whole: the tracker starts from this copy instead of reading the request again.
+    const request = await SignatureRequestModel.findById(requestId);
     const expected = Buffer.from(request?.callbackSecretHash ?? "");
     const given = Buffer.from(hashSecret(secret));
     if (!request || expected.length !== given.length || !timingSafeEqual(expected, given)) return "unknown_request";
@@ -46,7 +47,7 @@ export class CallbackReceiver {
     if ((view.gatewayRequestId !== null && view.gatewayRequestId !== requestId) || (request.upstreamId && request.upstreamId !== view.upstreamId && view.gatewayRequestId === null)) {
       return "malformed";
     }
-    await this.tracker.apply(requestId, view, "CALLBACK");
+    await this.tracker.apply(requestId, view, "CALLBACK", request);
     return "applied";
   }
 }

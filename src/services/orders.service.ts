@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import {
   ApplicantModel,
   ShipmentModel,
+  type ApplicantFields,
+  type ShipmentFields,
   SignatureRequestModel,
   type RequestStatus,
   type SignatureRequestDocument,
@@ -48,6 +50,21 @@ export interface OrderServiceOptions {
   reconcileAfterMs: number;
 }
 
+/** A stored applicant or shipment, as the loaders read them. */
+export type StoredApplicant = ApplicantFields & { _id: Types.ObjectId };
+export type StoredShipment = ShipmentFields & { _id: Types.ObjectId; createdAt: Date };
+
+/**
+ * What placeOrder answers: the request, and the applicant and shipment it has just stored (null
+ * when the order has none, or when the answer is an earlier order's), so the caller need not read
+ * them back.
+ */
+export interface PlacedOrder {
+  request: SignatureRequestDocument;
+  applicant: StoredApplicant | null;
+  shipment: StoredShipment | null;
+}
+
 /** What is sealed into a request's pendingOrder until upstream has it: enough to send it again from nothing. */
 interface PendingOrder {
   body: ReturnType<typeof toUpstreamOrderBody>;
@@ -83,7 +100,7 @@ export class OrderService {
   constructor(private readonly options: OrderServiceOptions) {}
 
   /** placeOrder: idempotent per (tenant, key); see the class comment. */
-  async placeOrder(tenant: TenantView, input: PlaceOrderRequest, idempotencyKey: string): Promise<SignatureRequestDocument> {
+  async placeOrder(tenant: TenantView, input: PlaceOrderRequest, idempotencyKey: string): Promise<PlacedOrder> {
     if (!KEY_PATTERN.test(idempotencyKey)) {
       throw new BadUserInputError("invalid idempotency key", [
         { path: "idempotencyKey", message: "expected 8 to 128 characters among letters, digits and _ . : -" },
@@ -100,8 +117,6 @@ export class OrderService {
       throw new BadUserInputError("unknown product", [{ path: "input.productCode", message: `${input.productCode} is not in the ${tenant.mode} catalogue` }]);
     }
     const inputHash = createHash("sha256").update(canonical(input)).digest("hex");
-    const existing = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
-    if (existing) return existing.status === "SUBMITTING" && !existing.upstreamId ? this.resubmitIfAbandoned(tenant, existing, family, input) : existing;
 
     const id = new Types.ObjectId();
     // Throws BAD_USER_INPUT for anything the mapping refuses: still nothing stored.
@@ -113,6 +128,10 @@ export class OrderService {
     const shipmentId = shipping ? new Types.ObjectId() : null;
     const pending: PendingOrder = { body, applicant, shipping };
     const now = new Date();
+    // Inserted first, looked up only when the key is taken: the unique (tenant, subject, key) index
+    // is the idempotency check, so a new order costs no read. The insert also claims the first POST
+    // (attempt 0 -> 1, deadline attemptDeadlineMs): nobody else sends it before the deadline, and a
+    // resend after it claims attempt 2 with a compare-and-set (see resendAbandoned).
     try {
       await SignatureRequestModel.create({
         _id: id,
@@ -129,25 +148,20 @@ export class OrderService {
         options: this.optionsOf(familyInput),
         callbackSecretHash,
         nextCheckAt: new Date(now.getTime() + this.options.reconcileAfterMs),
-        // Nobody else sends it before this deadline; the first POST's own claim renews it.
         submitLeaseUntil: new Date(now.getTime() + this.attemptDeadlineMs),
-        submitAttempts: 0,
+        submitAttempts: 1,
         pendingOrder: this.sealIfFindable(family, pending),
       });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
-        const winner = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
-        if (winner) return winner;
-      }
-      throw err;
+      if ((err as { code?: number }).code !== 11000) throw err;
+      const existing = await this.byIdempotencyKey(tenant, idempotencyKey, inputHash);
+      if (existing === null) throw err;
+      const request = existing.status === "SUBMITTING" && !existing.upstreamId ? await this.resubmitIfAbandoned(tenant, existing, family, input) : existing;
+      return { request, applicant: null, shipment: null };
     }
-    await this.storeDependents(tenant, id, applicantId, shipmentId, pending);
-
-    // The first POST is attempt 0 -> 1, claimed like any resend: if a resend already took it
-    // (this process stalled past the deadline), this one does not send.
-    const claimed = await this.claimAttempt(id, 0, false);
-    if (claimed === null) return (await SignatureRequestModel.findById(id))!;
-    return this.submit(tenant, id, input.productCode, body);
+    // Fresh ids: nothing to look for before inserting them.
+    const stored = await this.storeDependents(tenant, id, applicantId, shipmentId, pending, false);
+    return { request: await this.submit(tenant, id, input.productCode, body), ...stored };
   }
 
   /**
@@ -187,7 +201,7 @@ export class OrderService {
   ): Promise<SignatureRequestDocument | null> {
     if (request.status !== "SUBMITTING" || request.upstreamId) return null;
     if (!request.pendingOrder && fromInput === null) return null;
-    const claimed = await this.claimAttempt(request._id, request.submitAttempts ?? 0, true);
+    const claimed = await this.claimAttempt(request._id, request.submitAttempts ?? 0);
     if (claimed === null) return null;
     const id = claimed._id;
     const client = await this.options.clients.forTenant(tenant);
@@ -222,19 +236,22 @@ export class OrderService {
   }
 
   /**
-   * Claims attempt `attempts` -> `attempts + 1` of a SUBMITTING order not yet upstream, with a
-   * deadline of attemptDeadlineMs. With `requireExpired`, only once the previous attempt's deadline
-   * has passed. Null when someone else holds or took the attempt.
+   * Claims attempt `attempts` -> `attempts + 1` of a SUBMITTING order not yet upstream, once the
+   * previous attempt's deadline has passed, with a new deadline of attemptDeadlineMs. Null when
+   * someone else holds or took the attempt. (The first attempt is claimed by the order's insert.)
    */
-  private async claimAttempt(id: Types.ObjectId, attempts: number, requireExpired: boolean): Promise<SignatureRequestDocument | null> {
+  private async claimAttempt(id: Types.ObjectId, attempts: number): Promise<SignatureRequestDocument | null> {
     const now = Date.now();
-    const filter: Record<string, unknown> = { _id: id, status: "SUBMITTING", upstreamId: null, submitAttempts: attempts > 0 ? attempts : { $in: [0, null] } };
-    if (requireExpired) {
-      filter.$or = [
+    const filter: Record<string, unknown> = {
+      _id: id,
+      status: "SUBMITTING",
+      upstreamId: null,
+      submitAttempts: attempts > 0 ? attempts : { $in: [0, null] },
+      $or: [
         { submitLeaseUntil: { $lt: new Date(now) } },
         { submitLeaseUntil: null, createdAt: { $lt: new Date(now - this.attemptDeadlineMs) } },
-      ];
-    }
+      ],
+    };
     return SignatureRequestModel.findOneAndUpdate(
       filter,
       { $set: { submitLeaseUntil: new Date(now + this.attemptDeadlineMs) }, $inc: { submitAttempts: 1, version: 1 } },
@@ -242,25 +259,45 @@ export class OrderService {
     );
   }
 
-  /** Stores the applicant and shipment of order `id` unless they exist (a crash may have come in between). */
+  /**
+   * Stores the applicant and shipment of order `id`, both at once, and returns what it stored. With
+   * `mayExist` (a resend: a crash may have come after either write) each is first looked for; a
+   * concurrent restorer's duplicate key counts as stored (and is not returned).
+   */
   private async storeDependents(
     tenant: Pick<TenantView, "id">,
     id: Types.ObjectId,
     applicantId: Types.ObjectId | null | undefined,
     shipmentId: Types.ObjectId | null | undefined,
     pending: PendingOrder,
-  ): Promise<void> {
-    try {
-      if (applicantId && pending.applicant && !(await ApplicantModel.exists({ _id: applicantId }))) {
-        await this.storeApplicant(applicantId, tenant, pending.applicant);
+    mayExist = true,
+  ): Promise<{ applicant: StoredApplicant | null; shipment: StoredShipment | null }> {
+    const storeOnce = async <T>(write: () => Promise<T | null>): Promise<T | null> => {
+      try {
+        return await write();
+      } catch (err) {
+        // Two processes restoring the same one at once: the other stored it.
+        if ((err as { code?: number }).code !== 11000) throw err;
+        return null;
       }
-      if (shipmentId && pending.shipping && !(await ShipmentModel.exists({ _id: shipmentId }))) {
-        await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...pending.shipping });
-      }
-    } catch (err) {
-      // Two processes restoring the same one at once: the other stored it.
-      if ((err as { code?: number }).code !== 11000) throw err;
-    }
+    };
+    const { applicant, shipping } = pending;
+    const [storedApplicant, storedShipment] = await Promise.all([
+      applicantId && applicant
+        ? storeOnce(async () => {
+            if (mayExist && (await ApplicantModel.exists({ _id: applicantId }))) return null;
+            return this.storeApplicant(applicantId, tenant, applicant);
+          })
+        : null,
+      shipmentId && shipping
+        ? storeOnce(async () => {
+            if (mayExist && (await ShipmentModel.exists({ _id: shipmentId }))) return null;
+            const doc = await ShipmentModel.create({ _id: shipmentId, tenantId: tenant.id, requestId: id, ...shipping });
+            return doc.toObject() as StoredShipment;
+          })
+        : null,
+    ]);
+    return { applicant: storedApplicant, shipment: storedShipment };
   }
 
   /**
@@ -416,9 +453,9 @@ export class OrderService {
     return null;
   }
 
-  private async storeApplicant(id: Types.ObjectId, tenant: Pick<TenantView, "id">, a: ApplicantInput): Promise<void> {
+  private async storeApplicant(id: Types.ObjectId, tenant: Pick<TenantView, "id">, a: ApplicantInput): Promise<StoredApplicant> {
     const taxCode = normalizeTaxCode(a.taxCode);
-    await ApplicantModel.create({
+    const doc = await ApplicantModel.create({
       _id: id,
       tenantId: tenant.id,
       firstName: a.firstName,
@@ -443,6 +480,7 @@ export class OrderService {
         expiryDate: a.document.expiryDate,
       },
     });
+    return doc.toObject() as StoredApplicant;
   }
 }
 

@@ -61,6 +61,35 @@ export function canMove(from: RequestStatus, to: RequestStatus): boolean {
   return RANK[to] > RANK[from];
 }
 
+// Written by every apply, whatever the view says: not a change of what upstream holds.
+const BOOKKEEPING = new Set(["nextCheckAt", "unchangedChecks"]);
+
+/** True when every field of `set` but the bookkeeping already holds its value in `current`. */
+export function storesNothingNew(current: SignatureRequestDocument, set: Record<string, unknown>): boolean {
+  let plain: Record<string, unknown> | undefined;
+  return Object.entries(set).every(([path, value]) => {
+    if (BOOKKEEPING.has(path)) return true;
+    if (value === null || typeof value !== "object" || value instanceof Date) return sameValue(current.get(path), value);
+    // A whole object is replaced by $set: compare it whole, from a plain copy of the stored one.
+    plain ??= current.toObject() as Record<string, unknown>;
+    return sameValue(path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | null | undefined)?.[k], plain), value);
+  });
+}
+
+/** Equal as stored: dates by time, objects key by key (a missing key counts as null). */
+function sameValue(stored: unknown, given: unknown): boolean {
+  if (stored instanceof Date || given instanceof Date) {
+    return stored instanceof Date && given instanceof Date && stored.getTime() === given.getTime();
+  }
+  if (given !== null && typeof given === "object") {
+    if (stored === null || typeof stored !== "object") return false;
+    const a = stored as Record<string, unknown>;
+    const b = given as Record<string, unknown>;
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => sameValue(a[k], b[k]));
+  }
+  return (stored ?? null) === (given ?? null);
+}
+
 /** How long until the reconciler looks again, growing with each unchanged poll, with jitter. */
 export function nextCheckDelayMs(unchangedPolls: number, baseMs: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(unchangedPolls, 20));
@@ -91,10 +120,18 @@ export class StatusTracker {
     this.listeners.push(listener);
   }
 
-  /** Mirrors upstream's view onto request `id`; returns the stored request. */
-  async apply(id: Types.ObjectId | string, view: ProviderSignatureRequest, source: ChangeSource): Promise<SignatureRequestDocument | null> {
+  /**
+   * Mirrors upstream's view onto request `id`; returns the stored request. `read`: the request as
+   * the caller just read it whole, used for the first round instead of reading it again.
+   */
+  async apply(
+    id: Types.ObjectId | string,
+    view: ProviderSignatureRequest,
+    source: ChangeSource,
+    read?: SignatureRequestDocument,
+  ): Promise<SignatureRequestDocument | null> {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const current = await SignatureRequestModel.findById(id);
+      const current = attempt === 0 && read !== undefined ? read : await SignatureRequestModel.findById(id);
       if (current === null) return null;
       if (current.upstreamId && view.upstreamId !== current.upstreamId) {
         // A second upstream order echoing our id is a duplicate (a late POST of an earlier attempt):
@@ -146,6 +183,9 @@ export class StatusTracker {
         // must not switch the flags back (a refused identification clears them with its status move).
         if (!view.formUploaded) delete set.formUploaded;
         if (!view.documentUploaded) delete set.documentUploaded;
+        // A callback or our own call's answer that brings nothing new (the order's answer after its
+        // callback, a callback sent twice) is not written: only polls move the next check on.
+        if (source !== "POLL" && storesNothingNew(current, set)) return current;
         const updated = await SignatureRequestModel.findOneAndUpdate(
           { _id: current._id, status: from, version: versionFilter(current.version) },
           { $set: set, $inc: { version: 1 } },

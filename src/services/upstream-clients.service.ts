@@ -22,6 +22,9 @@ export interface UpstreamClientsOptions {
   timeoutMs?: number;
 }
 
+// Kept per test tenant, the oldest dropped first past this many.
+const SANDBOX_CLIENTS_MAX = 1_000;
+
 const SANDBOX_TOKEN = /^fgw_sbx_([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
 
 /**
@@ -30,6 +33,9 @@ const SANDBOX_TOKEN = /^fgw_sbx_([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
  * tenants reach FIRMADIGITALE_URL with their own Openapi token, decrypted only here.
  */
 export class UpstreamClients {
+  /** Test tenants' sandbox clients: their token is a signature, the same on every call. */
+  private readonly sandboxClients = new Map<string, { baseUrl: string; client: FirmaDigitaleClient }>();
+
   constructor(private readonly options: UpstreamClientsOptions) {}
 
   /** How long one upstream call may take before the client hangs up. */
@@ -41,7 +47,13 @@ export class UpstreamClients {
   async forTenant(tenant: Pick<TenantView, "id" | "mode">): Promise<FirmaDigitaleClient> {
     const common = { transport: this.options.transport, timeoutMs: this.options.timeoutMs, logger: this.options.logger };
     if (tenant.mode === "TEST") {
-      return new FirmaDigitaleClient({ ...common, baseUrl: this.options.sandboxBaseUrl(), token: this.sandboxToken(tenant.id) });
+      const baseUrl = this.options.sandboxBaseUrl();
+      const cached = this.sandboxClients.get(tenant.id);
+      if (cached?.baseUrl === baseUrl) return cached.client;
+      const client = new FirmaDigitaleClient({ ...common, baseUrl, token: this.sandboxToken(tenant.id) });
+      if (this.sandboxClients.size >= SANDBOX_CLIENTS_MAX) this.sandboxClients.delete(this.sandboxClients.keys().next().value!);
+      this.sandboxClients.set(tenant.id, { baseUrl, client });
+      return client;
     }
     const doc = await TenantModel.findById(tenant.id, { upstreamTokenEnc: 1 }).lean();
     if (!doc?.upstreamTokenEnc) {

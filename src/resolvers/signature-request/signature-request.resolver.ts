@@ -5,7 +5,7 @@ import { toRequestView, type RequestQueryService, type RequestView } from "../..
 import type { DownloadService } from "../../services/downloads.service.js";
 import type { SandboxControl } from "../../services/sandbox-control.service.js";
 import type { ProductView } from "../../services/products.service.js";
-import type { ApplicantView, ShipmentView } from "../../loaders.js";
+import { toApplicantView, toShipmentView, type ApplicantView, type ShipmentView } from "../../loaders.js";
 import { NotFoundError } from "../../errors/index.js";
 import { Product } from "../product/product.type.js";
 import { Applicant } from "../applicant/applicant.type.js";
@@ -52,7 +52,12 @@ export class SignatureRequestResolver {
     @Arg("idempotencyKey", () => String) idempotencyKey: string,
     @Ctx() ctx: Context,
   ): Promise<RequestView> {
-    return toRequestView(await this.deps.orders.placeOrder(requireTenant(ctx), input as never, idempotencyKey));
+    const placed = await this.deps.orders.placeOrder(requireTenant(ctx), input as never, idempotencyKey);
+    // What the order has just stored is handed to the loaders rather than read back.
+    const loaders = requireLoaders(ctx);
+    if (placed.applicant) loaders.applicant.prime(placed.applicant._id.toHexString(), toApplicantView(placed.applicant));
+    if (placed.shipment) loaders.shipment.prime(placed.shipment._id.toHexString(), toShipmentView(placed.shipment));
+    return toRequestView(placed.request);
   }
 
   @Mutation(() => SignatureRequest, { description: "Uploads the signed registration form and/or the ID document (base64, 3 MiB each at most once decoded)." })

@@ -4,7 +4,7 @@ import { prodotti } from "../catalogue/index.js";
 import type { InboxRecorder } from "../inbox/index.js";
 import type { SandboxControls } from "../service/sandbox-controls.js";
 import { registerControlRoutes } from "./controls.routes.js";
-import type { FaultSettings, SandboxCallbackDoc } from "../models/index.js";
+import { NO_FAULTS, type FaultSettings, type SandboxAccountDoc, type SandboxCallbackDoc } from "../models/index.js";
 import { isSandboxError, type SandboxError } from "../sandbox-error.js";
 import { isObjectIdHex, type SandboxService } from "../service/index.js";
 import { HttpErrors, sendData, sendError, sendTextError } from "./envelope.js";
@@ -35,7 +35,8 @@ type Reply =
   | { kind: "text-error"; err: SandboxError }
   | { kind: "pdf"; bytes: Uint8Array };
 
-type Handler = (req: Request, tenantId: string) => Promise<Reply>;
+/** `account`: the tenant's sandbox account when the route read it for its fault check. */
+type Handler = (req: Request, tenantId: string, account?: SandboxAccountDoc) => Promise<Reply>;
 
 /** Body limit: documents arrive base64-encoded inside JSON. */
 export const BODY_LIMIT = "25mb";
@@ -59,13 +60,15 @@ export function createSandboxRouter(options: SandboxRouterOptions): { router: Ro
       const tenant = await authenticate(req, options.resolveTenant);
       if (isSandboxError(tenant)) return sendError(res, tenant);
       let hold = false;
+      let account: SandboxAccountDoc | undefined;
       if (faulty) {
-        const faults = await service.faults(tenant.tenantId);
+        account = await service.account(tenant.tenantId);
+        const faults = { ...NO_FAULTS, ...account.faults };
         const r = options.random();
         if (r < faults.error_rate) return sendError(res, HttpErrors.injected());
         hold = r < faults.error_rate + faults.timeout_rate;
       }
-      const reply = await handler(req, tenant.tenantId);
+      const reply = await handler(req, tenant.tenantId, account);
       if (hold) {
         // The call took effect; only its answer is late, the case idempotent clients must handle.
         const closed = await withhold(res, options.holdMs, held);
@@ -92,7 +95,7 @@ export function createSandboxRouter(options: SandboxRouterOptions): { router: Ro
   );
   router.post(
     "/richiesta/:code",
-    api(async (req, tenantId) => result(await service.order(tenantId, String(req.params.code), req.body))),
+    api(async (req, tenantId, account) => result(await service.order(tenantId, String(req.params.code), req.body, account))),
   );
   router.get(
     "/richiesta/:id",

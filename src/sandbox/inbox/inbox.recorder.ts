@@ -40,7 +40,8 @@ export class InboxRecorder {
     for (const { doc, step } of events) {
       for (const [kind, at] of mailsFor(doc, step)) mails.push(this.mail(doc, kind, at));
     }
-    if (mails.length > 0) await this.model.insertMany(mails);
+    // The driver's insert, not the model's: the mails are complete and typed, nothing to cast.
+    if (mails.length > 0) await this.model.collection.insertMany(mails, { ordered: false });
   }
 
   /** The video-call invitation after POST /richiesta/VIDEORIC. */

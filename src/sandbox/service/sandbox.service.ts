@@ -190,34 +190,42 @@ export class SandboxService {
     return this.deps.dispatcher.list(tenantId, requestId);
   }
 
-  /** POST /richiesta/{codice_prodotto}. */
-  async order(tenantId: string, code: string, body: unknown): Promise<Body | SandboxError> {
+  /**
+   * POST /richiesta/{codice_prodotto}. `known` is the tenant's account as the router read it for its
+   * fault check, spared a second read: its clock stamps the order as of its arrival, and the wallet
+   * is never debited from it (a conditional update checks the balance). Validation, uploads and
+   * the new request are prepared before the tenant lock, which is held only for what orders a
+   * tenant's changes: the due steps first, then storing the request and debiting the wallet.
+   */
+  async order(tenantId: string, code: string, body: unknown, known?: SandboxAccountDoc): Promise<Body | SandboxError> {
     if (code === "VIDEORIC") return this.videoUpgrade(tenantId, body);
     const product = findProduct(code);
     if (product === undefined || product.family === "videoric") return Errors.wrongProduct();
     const family: RequestFamily = product.family;
+    const acc = known ?? (await this.account(tenantId));
+    const now = this.clockOf(acc);
+    const invalid = validateOrderBody(family, body, now);
+    if (invalid !== null) return invalid;
+    const b = body as Body;
+    const uploads = await this.readUploads(b, family === "firme" || family === "aruba", now);
+    if (isSandboxError(uploads)) return uploads;
+    const video = family === "aruba" && b.videoriconoscimento === true;
+    // Readers and blank devices are sold by the piece.
+    const pieces = family === "lettore" && typeof b.quantita === "number" ? b.quantita : 1;
+    const cost = cents(product.prezzo) * pieces + (video ? VIDEO_SURCHARGE_CENTS : 0);
+    const doc = this.newRequest(tenantId, product, family, b, uploads, video, cost, now);
+    // The view from the anagrafica in hand: the stored one is sealed, and opening it again costs a decryption.
+    const view = toUpstream({ ...doc, anagrafica: family === "firme" || family === "aruba" ? { ...(b.anagrafica as Body) } : null });
     // The order's callback is handed to the dispatcher under the lock (which fixes its place among
     // the request's callbacks) but awaited after it: the caller's callback handler, often the
     // gateway storing the change, must not hold up the tenant's other orders.
     let sent: Promise<void> = Promise.resolve();
     const answer = await this.lock.run(tenantId, async () => {
-      const acc = await this.account(tenantId);
-      const now = this.clockOf(acc);
       await this.processDue(tenantId, now);
-      const invalid = validateOrderBody(family, body, now);
-      if (invalid !== null) return invalid;
-      const b = body as Body;
-      const uploads = await this.readUploads(b, family === "firme" || family === "aruba", now);
-      if (isSandboxError(uploads)) return uploads;
-      const video = family === "aruba" && b.videoriconoscimento === true;
-      // Readers and blank devices are sold by the piece.
-      const pieces = family === "lettore" && typeof b.quantita === "number" ? b.quantita : 1;
-      const cost = cents(product.prezzo) * pieces + (video ? VIDEO_SURCHARGE_CENTS : 0);
-      if (acc.balanceCents < cost) return Errors.insufficientCredit(acc.balanceCents / 100);
-      const doc = this.newRequest(tenantId, product, family, b, uploads, video, cost, now);
-      await this.deps.requests.create(doc);
-      await this.deps.accounts.updateOne({ _id: tenantId }, { $inc: { balanceCents: -cost } });
-      const view = this.view(doc);
+      if (!(await this.storePaid(doc, cost))) {
+        const balance = (await this.deps.accounts.findById(tenantId, { balanceCents: 1 }).lean())?.balanceCents ?? 0;
+        return Errors.insufficientCredit(balance / 100);
+      }
       sent = this.notify(acc, doc, [{ step: { at: now, from: doc.stato, to: doc.stato }, view }]);
       // Awaited below; until then a failure must not count as unhandled.
       sent.catch(() => undefined);
@@ -228,6 +236,28 @@ export class SandboxService {
     });
     await sent;
     return answer;
+  }
+
+  /**
+   * Stores a new request and debits its cost, both at once (caller holds the tenant lock). The
+   * debit is conditional, so the wallet never goes below zero, not even across replicas (which the
+   * in-process lock does not serialise). False when the balance is short: the request is taken back
+   * before anyone under the lock can see it. A failed write undoes the other one and throws.
+   */
+  private async storePaid(doc: SandboxRequestDoc, cost: number): Promise<boolean> {
+    // The driver's insert, not the model's: the new request is complete and typed, nothing to cast.
+    const [debit, insert] = await Promise.allSettled([
+      this.deps.accounts.updateOne({ _id: doc.tenantId, balanceCents: { $gte: cost } }, { $inc: { balanceCents: -cost } }),
+      this.deps.requests.collection.insertOne(doc),
+    ]);
+    const paid = debit.status === "fulfilled" && debit.value.matchedCount === 1;
+    if (insert.status === "rejected") {
+      if (paid) await this.deps.accounts.updateOne({ _id: doc.tenantId }, { $inc: { balanceCents: cost } });
+      throw insert.reason;
+    }
+    if (!paid) await this.deps.requests.collection.deleteOne({ _id: doc._id });
+    if (debit.status === "rejected") throw debit.reason;
+    return paid;
   }
 
   /** GET /richiesta: the tenant's requests, optionally of one product. */

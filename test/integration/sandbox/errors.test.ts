@@ -70,6 +70,18 @@ describe("sandbox REST errors", () => {
     expect(wallet.json.data.balance).toBe(1000);
   });
 
+  it("never overdraws the wallet under concurrent orders: as many succeed as it can pay, the rest answer 402/207 and store nothing", async () => {
+    const { key } = app.tenant();
+    // Five FIR orders (22.70 each) and a little over: twelve at once must not buy a sixth.
+    await app.call("PUT", "/_wallet", { key, body: { balance: 5 * 22.7 + 10 } });
+    const answers = await Promise.all(Array.from({ length: 12 }, () => app.call("POST", "/richiesta/FIR", { key, body: validOrderBody("firme") })));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+    expect(answers.filter((a) => a.status !== 200).map((a) => [a.status, a.json.error])).toEqual(Array.from({ length: 7 }, () => [402, 207]));
+    expect(await count(key)).toBe(5);
+    const wallet = await app.call<{ balance: number }>("GET", "/_wallet", { key });
+    expect(wallet.json.data.balance).toBeCloseTo(10, 2);
+  });
+
   it("answers 402/207 with the balance when the wallet cannot pay, and stores nothing", async () => {
     const { key } = app.tenant();
     const set = await app.call<{ balance: number }>("PUT", "/_wallet", { key, body: { balance: 12.5 } });
