@@ -43,7 +43,6 @@ import { dashboardRouter } from "./http/dashboard.js";
 import { accessLog, logRequestOnFinish } from "./http/access-log.js";
 import { createGraphqlHandler } from "./http/graphql-handler.js";
 import { createMetrics } from "./observability/metrics.js";
-import { Redis } from "ioredis";
 import {
   complexityPlugin,
   costLimitPlugin,
@@ -58,7 +57,7 @@ import {
   costLimitsOf,
 } from "./security/index.js";
 import { QueryLimitsMemo } from "./security/query-limits-memo.js";
-import { attachGraphqlWs, createFeedBus } from "./events/index.js";
+import { attachGraphqlWs, createFeedBus, redisClient } from "./events/index.js";
 import { compiledExecutorGateway, operationExecutor, type ExecutorSwitch } from "./execution/compiled-executor.js";
 import { createFastPath, prepaidCostOf, PreparedOperations } from "./execution/fast-path.js";
 import { EventLog, FeedService } from "./services/events.service.js";
@@ -284,7 +283,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   // Rate limits by cost per principal, under a tenant ceiling (token buckets); over Redis when
   // configured, so every replica spends from one budget. RATE_LIMIT=off opens no Redis connection.
   const redis =
-    config.redisUrl && config.rateLimit ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
+    config.redisUrl && config.rateLimit ? new (redisClient())(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : undefined;
   redis?.on("error", (err) => logger.warn({ err: err.message }, "rate limit Redis unavailable; limits fall back to this process"));
   const costLimits = costLimitsOf(config);
   const costLimiter = createCostLimiter(costLimits, createTokenBuckets({ redis, keyPrefix: "rl" }));

@@ -1,4 +1,5 @@
-import Holidays from "date-holidays";
+import { createRequire } from "node:module";
+import type HolidaysClass from "date-holidays";
 
 /**
  * Italian business time (the sandbox's clock, the gateway's delivery estimates): Monday to Friday, 09:00-18:00 Europe/Rome, minus
@@ -13,14 +14,25 @@ export const CLOSING_HOUR = 18;
 
 const HOUR_MS = 3_600_000;
 
-// Constructing Holidays parses its whole rule set: once per process, and holidays once per year.
-const holidays = new Holidays("IT", { types: ["public"] });
+// date-holidays carries every country's rules (an 800 kB object literal, ~8 MiB of heap): it is
+// loaded on the first business-time calculation, not when the gateway starts, and synchronously, so
+// these functions stay synchronous. Constructing Holidays parses its rule set: once per process, and
+// holidays once per year.
+let holidays: HolidaysClass | undefined;
 const holidaysByYear = new Map<number, ReadonlySet<string>>();
+
+function italianHolidays(): HolidaysClass {
+  if (holidays === undefined) {
+    const Holidays = createRequire(import.meta.url)("date-holidays") as typeof HolidaysClass;
+    holidays = new Holidays("IT", { types: ["public"] });
+  }
+  return holidays;
+}
 
 function publicHolidays(year: number): ReadonlySet<string> {
   let set = holidaysByYear.get(year);
   if (set === undefined) {
-    const list = holidays.getHolidays(year) as { date: string; type: string }[];
+    const list = italianHolidays().getHolidays(year) as { date: string; type: string }[];
     set = new Set(list.filter((h) => h.type === "public").map((h) => h.date.slice(0, 10)));
     holidaysByYear.set(year, set);
   }

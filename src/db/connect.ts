@@ -2,7 +2,10 @@ import path from "node:path";
 import { mkdir } from "node:fs/promises";
 import mongoose from "mongoose";
 import type { Logger } from "pino";
-import { startEngine, startEngineInWorker, type EngineLogger } from "./embedded/index.js";
+// The worker's launcher only: the engine itself (storage, commands, mingo, bson) loads in the worker
+// thread, and in this thread only with EMBEDDED_ENGINE=inprocess.
+import type { EngineLogger } from "./embedded/index.js";
+import { startEngineInWorker } from "./embedded/worker-engine.js";
 
 /** An open database: mongoose's default connection, plus the embedded engine when we started one. */
 export interface Database {
@@ -55,7 +58,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     engine =
       thread === "worker"
         ? await startEngineInWorker({ host: "127.0.0.1", port: 0, dbpath, logger, ttlSweepMs: 60_000, compactAfterBytes: 0 })
-        : await startEngine({ host: "127.0.0.1", port: 0, dbpath, logger });
+        : await (await import("./embedded/index.js")).startEngine({ host: "127.0.0.1", port: 0, dbpath, logger });
     uri = `${engine.uri}/firma-gateway`;
     options.logger.info({ dbpath: dbpath ?? "(memory)", thread }, "embedded database engine started");
   }

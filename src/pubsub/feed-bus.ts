@@ -1,7 +1,7 @@
 import { createPubSub, type PubSub } from "@graphql-yoga/subscription";
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { redisClient, redisEventTargetFactory } from "./redis-client.js";
 
 /** A status event as it travels on the bus: JSON-safe, since Redis carries it as text. */
 export interface FeedMessage {
@@ -84,10 +84,12 @@ export function createFeedBus({ redisUrl, logger, invalidationChannel = DEFAULT_
       close: async () => {},
     };
   }
+  const RedisClient = redisClient();
+  const createRedisEventTarget = redisEventTargetFactory();
   // Subscriber connections cannot run other commands, hence two clients.
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const publishClient = new RedisClient(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   // Never give up on a command: the event target subscribes without awaiting, so a rejection would go unhandled.
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  const subscribeClient = new RedisClient(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   for (const [name, client] of [["publish", publishClient], ["subscribe", subscribeClient]] as const) {
     // ioredis reconnects by itself; a missed message is recovered by subscribers from the event log.
     client.on("error", (err: Error) => logger.warn({ err, client: name }, "redis connection error"));

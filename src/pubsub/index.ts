@@ -1,1 +1,2 @@
 export * from "./feed-bus.js";
+export { redisClient } from "./redis-client.js";

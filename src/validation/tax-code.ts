@@ -1,20 +1,27 @@
-import * as codiceFiscaleModule from "codice-fiscale-js";
+import { createRequire } from "node:module";
 
 interface CodiceFiscaleStatics {
   check(codiceFiscale: string): boolean;
 }
 
-// The package is CommonJS and exports `{ CodiceFiscale }`, while its typings claim a default export:
-// take the class from whichever shape the loader produced.
-const CodiceFiscale: CodiceFiscaleStatics = (() => {
-  const mod = codiceFiscaleModule as unknown as {
-    CodiceFiscale?: CodiceFiscaleStatics;
-    default?: CodiceFiscaleStatics & { CodiceFiscale?: CodiceFiscaleStatics };
-  };
-  const found = mod.CodiceFiscale ?? mod.default?.CodiceFiscale ?? mod.default;
-  if (typeof found?.check !== "function") throw new Error("codice-fiscale-js: CodiceFiscale class not found");
-  return found;
-})();
+// codice-fiscale-js carries Italy's municipalities and countries (several MiB of heap): it is loaded
+// on the first tax code checked, not when the gateway starts, and synchronously, so validation stays
+// synchronous. The package is CommonJS and exports `{ CodiceFiscale }`, while its typings claim a
+// default export: take the class from whichever shape the loader produced.
+let codiceFiscale: CodiceFiscaleStatics | undefined;
+
+function codiceFiscaleClass(): CodiceFiscaleStatics {
+  if (codiceFiscale === undefined) {
+    const mod = createRequire(import.meta.url)("codice-fiscale-js") as {
+      CodiceFiscale?: CodiceFiscaleStatics;
+      default?: CodiceFiscaleStatics & { CodiceFiscale?: CodiceFiscaleStatics };
+    };
+    const found = mod.CodiceFiscale ?? mod.default?.CodiceFiscale ?? mod.default;
+    if (typeof found?.check !== "function") throw new Error("codice-fiscale-js: CodiceFiscale class not found");
+    codiceFiscale = found;
+  }
+  return codiceFiscale;
+}
 
 export type TaxCodeResult =
   | { ok: true }
@@ -36,7 +43,7 @@ export function validateTaxCode(code: string, expect?: { birthDate?: Date; sex?:
   if (!TAX_CODE.test(cf)) return { ok: false, reason: "format" };
   const encoded = decodeBirth(cf);
   if (encoded === null) return { ok: false, reason: "format" };
-  if (!CodiceFiscale.check(cf)) return { ok: false, reason: "check_character" };
+  if (!codiceFiscaleClass().check(cf)) return { ok: false, reason: "check_character" };
   if (expect?.birthDate !== undefined) {
     const b = expect.birthDate;
     // The code holds only two year digits; the century cannot be checked.

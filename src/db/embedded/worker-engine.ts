@@ -10,7 +10,8 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { EngineLogger } from "./server.js";
 import type { EngineStats } from "./storage/collection.js";
-import { DbPathInUseError } from "./storage/persistence.js";
+// From the lock's own module: the storage modules stay in the worker thread.
+import { DbPathInUseError } from "./storage/dir-lock.js";
 import type { ToParent, ToWorker, WireError, WorkerStartOptions } from "./worker-protocol.js";
 
 /** An engine running in a worker thread; like EmbeddedEngine, but stats() is asynchronous. */

@@ -4,7 +4,6 @@ import { identifiedByVideo, type Step } from "../lifecycle/index.js";
 import type { SandboxRequestDoc } from "../models/index.js";
 import type { SandboxCipher } from "../sandbox-cipher.js";
 import { openAnagrafica } from "../sandbox-cipher.js";
-import { renderEnvelope } from "./envelope.pdf.js";
 import type { EnvelopeCodes, InboxKind, SandboxMailDoc } from "./inbox.model.js";
 
 /** One mail as GET /sandbox/_inbox shows it. */
@@ -62,6 +61,8 @@ export class InboxRecorder {
     const doc = await this.model.findOne({ _id: mailId, tenantId }).lean();
     if (doc === null || doc.envelope === null) return null;
     const codes = JSON.parse(this.cipher.decrypt(doc.envelope)) as EnvelopeCodes;
+    // pdf-lib loads on the first envelope, not when the gateway starts (see ../documents/index.ts).
+    const { renderEnvelope } = await import("./envelope.pdf.js");
     return renderEnvelope({ codiceRichiesta: doc.codice_richiesta, prodotto: request?.prodotto ?? "", tipo: request?.tipo ?? "", codes, at: doc.at });
   }
 

@@ -1,3 +1,3 @@
 export * from "./inbox.model.js";
 export * from "./inbox.recorder.js";
-export { renderEnvelope } from "./envelope.pdf.js";
+// renderEnvelope (pdf-lib) is loaded by the recorder on first use; see ../documents/index.ts.
