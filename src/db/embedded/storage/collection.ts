@@ -147,10 +147,7 @@ export class Collection {
     const old = this.docs.get(id);
     if (!old) return this.insert(doc);
     for (const ix of this.indexes.values()) ix.checkUnique(id, doc.view);
-    for (const ix of this.indexes.values()) {
-      ix.remove(id, old.view);
-      ix.add(id, doc.view);
-    }
+    for (const ix of this.indexes.values()) ix.replace(id, old.view, doc.view);
     this.docs.set(id, doc);
     remember(doc);
   }
