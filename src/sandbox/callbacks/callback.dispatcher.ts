@@ -118,11 +118,22 @@ export class CallbackDispatcher {
       this.requestTails.set(requestId, done);
       return { requestId, list, previous, done, release };
     });
+    // One check per target for the whole batch (its callbacks usually share one URL): the same
+    // answer at the same moment, without a DNS lookup per callback.
+    const targetChecks = new Map<string, Promise<string | null>>();
+    const checkTarget = (url: string): Promise<string | null> => {
+      let check = targetChecks.get(url);
+      if (check === undefined) {
+        check = callbackTargetProblem(url, this.options.allowPrivateTargets);
+        targetChecks.set(url, check);
+      }
+      return check;
+    };
     const workers = Array.from({ length: Math.min(FIRST_ATTEMPT_CONCURRENCY, queues.length) }, async () => {
       for (let q = queues.shift(); q !== undefined; q = queues.shift()) {
         try {
           if (q.previous !== undefined) await q.previous;
-          for (const e of q.list) await this.track(this.send(e.doc, e.plain));
+          for (const e of q.list) await this.track(this.send(e.doc, e.plain, checkTarget(e.doc.url)));
         } finally {
           q.release();
           if (this.requestTails.get(q.requestId) === q.done) this.requestTails.delete(q.requestId);
@@ -232,15 +243,18 @@ export class CallbackDispatcher {
     if (d.state === "pending" && d.nextAttemptAt !== null) this.schedule(d, Math.max(0, d.nextAttemptAt.getTime() - Date.now()));
   }
 
-  /** Makes one HTTP attempt and records its outcome on `d` (not yet persisted); `plain`: the body already opened. */
-  private async send(d: SandboxCallbackDoc, plain?: string): Promise<void> {
+  /**
+   * Makes one HTTP attempt and records its outcome on `d` (not yet persisted); `plain`: the body
+   * already opened; `targetCheck`: the target's check when the caller made it already.
+   */
+  private async send(d: SandboxCallbackDoc, plain?: string, targetCheck?: Promise<string | null>): Promise<void> {
     const { logger, timeoutMs, retries, backoffMs, allowPrivateTargets } = this.options;
     const started = Date.now();
     const at = new Date(started);
     let status: number | null = null;
     let error: string | null = null;
     let permanent = false;
-    const blocked = await callbackTargetProblem(d.url, allowPrivateTargets);
+    const blocked = await (targetCheck ?? callbackTargetProblem(d.url, allowPrivateTargets));
     if (blocked !== null) {
       error = blocked;
       permanent = true;

@@ -72,6 +72,15 @@ describe("embedded engine BSON round trip", () => {
     expect(Buffer.from(BSON.serialize(back as Document)).equals(Buffer.from(BSON.serialize(doc)))).toBe(true);
   });
 
+  it("returns an inserted document as it was sent, regular-expression options JavaScript lacks included", async () => {
+    const doc = { _id: new ObjectId(), re: new BSONRegExp("^a b$", "imx"), n: new Int32(1) };
+    // insertMany sends its documents as an OP_MSG document sequence, whose bytes the engine keeps.
+    await coll.insertMany([doc]);
+    const back = await coll.findOne({ _id: doc._id }, { bsonRegExp: true, promoteValues: false });
+    expect(back?.["re"]).toEqual(new BSONRegExp("^a b$", "imx"));
+    expect(Buffer.from(BSON.serialize(back as Document)).equals(Buffer.from(BSON.serialize(doc)))).toBe(true);
+  });
+
   it("returns promoted values the way the driver normally exposes them", async () => {
     const doc = sample();
     await coll.insertOne(doc);

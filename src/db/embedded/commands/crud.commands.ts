@@ -1,8 +1,8 @@
 import { canonicalKey } from "../storage/bson-order.js";
 import { RawDoc } from "../wire/protocol.js";
-import { assertDocSize, bsonOf, withId, type Collection, type StoredDoc } from "../storage/collection.js";
+import { assertDocSize, bsonOf, keepWireBson, withId, type Collection, type StoredDoc } from "../storage/collection.js";
 import { indexValues } from "../storage/index-store.js";
-import { fromWire, isPlainObject, type Doc, type Hints } from "../storage/values.js";
+import { fromWire, isPlainObject, wireBytes, type Doc, type Hints } from "../storage/values.js";
 import {
   collOf,
   dbOf,
@@ -68,9 +68,15 @@ function arrayField(cmd: Doc, field: string): unknown[] {
 function storedFromWire(raw: unknown): StoredDoc {
   if (!isPlainObject(raw)) throw new CommandError(ErrorCode.TypeMismatch, "document must be an object");
   const hints: Hints = {};
-  const view = withId(fromWire(raw, hints) as Doc);
+  const converted = fromWire(raw, hints) as Doc;
+  const view = withId(converted);
   checkIdForStorage(view["_id"]);
-  return { view, hints: Object.keys(hints).length ? hints : null };
+  const doc: StoredDoc = { view, hints: Object.keys(hints).length ? hints : null };
+  // With its _id already first (withId left it alone), a document that came in a sequence (insertMany,
+  // bulk writes) is stored as it arrived; one embedded in the command (insertOne) is encoded again.
+  const bytes = wireBytes.get(raw);
+  if (bytes !== undefined && view === converted) keepWireBson(doc, bytes);
+  return doc;
 }
 
 function writeCollection(ctx: CommandContext, db: string, name: string): Collection {

@@ -61,6 +61,17 @@ export function bsonOf(doc: StoredDoc): Buffer {
   return bytes;
 }
 
+/**
+ * Makes `bytes` the stored document's BSON, for a document stored exactly as it arrived: MongoDB
+ * keeps a document's bytes as sent, and the engine then needs no second encoding of it. Copied, so
+ * the stored document does not hold on to the whole message it came in.
+ */
+export function keepWireBson(doc: StoredDoc, bytes: Buffer): void {
+  const own = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(own);
+  storedBson.set(doc, own);
+}
+
 /** Rejects documents over MongoDB's 16 MiB limit. */
 export function assertDocSize(doc: StoredDoc): void {
   const size = bsonOf(doc).length;
@@ -147,10 +158,7 @@ export class Collection {
     const old = this.docs.get(id);
     if (!old) return this.insert(doc);
     for (const ix of this.indexes.values()) ix.checkUnique(id, doc.view);
-    for (const ix of this.indexes.values()) {
-      ix.remove(id, old.view);
-      ix.add(id, doc.view);
-    }
+    for (const ix of this.indexes.values()) ix.replace(id, old.view, doc.view);
     this.docs.set(id, doc);
     remember(doc);
   }

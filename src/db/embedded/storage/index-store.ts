@@ -63,6 +63,28 @@ function formatValue(v: unknown): string {
   return String(v);
 }
 
+// The result of singleValueAt when an array lies on the path: the field fans out (multikey).
+const FANS_OUT: unique symbol = Symbol("fans out");
+
+/**
+ * The one value at a dotted path, as indexValues would find it, or FANS_OUT when an array lies on
+ * the path or holds the value (indexValues then decides the values).
+ */
+function singleValueAt(doc: unknown, parts: string[]): unknown {
+  let cur = doc;
+  for (const part of parts) {
+    if (Array.isArray(cur)) return FANS_OUT;
+    cur = isPlainObject(cur) ? cur[part] : undefined;
+  }
+  return Array.isArray(cur) ? FANS_OUT : cur;
+}
+
+function sameKeys(a: unknown[][], b: unknown[][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (compareKeys(a[i]!, b[i]!) !== 0) return false;
+  return true;
+}
+
 function compareKeys(a: unknown[], b: unknown[]): number {
   for (let i = 0; i < a.length; i++) {
     const c = compareBson(a[i], b[i]);
@@ -87,6 +109,8 @@ export interface Range {
  */
 export class Index {
   readonly fields: string[];
+  /** The fields' dotted paths, split once. */
+  private readonly paths: string[][];
   private entries: Entry[] = [];
   // Key → ids holding it; a set so that journal replay, which skips checks, cannot lose track of an owner.
   private readonly owners = new Map<string, Set<string>>();
@@ -98,6 +122,7 @@ export class Index {
     private readonly ns: string,
   ) {
     this.fields = Object.keys(spec.key);
+    this.paths = this.fields.map((f) => f.split("."));
     this.partial = spec.partialFilterExpression ? compileQuery(spec.partialFilterExpression) : null;
   }
 
@@ -115,7 +140,27 @@ export class Index {
 
   /** Key tuples of a document, or null when a sparse/partial index leaves it out. */
   keysOf(doc: Doc): unknown[][] | null {
+    return this.indexed(doc)?.keys ?? null;
+  }
+
+  /**
+   * The document's key tuples and whether it makes the index multikey; null when a sparse/partial
+   * index leaves it out. Fields holding one value each (no arrays on their path, the common case)
+   * make their single tuple directly, without the fan-out and its de-duplication.
+   */
+  private indexed(doc: Doc): { keys: unknown[][]; multikey: boolean } | null {
     if (this.partial && !this.partial.test(doc)) return null;
+    const single: unknown[] = [];
+    for (const parts of this.paths) {
+      const v = singleValueAt(doc, parts);
+      if (v === FANS_OUT) return this.fannedOut(doc);
+      single.push(v);
+    }
+    if (this.spec.sparse && single.every((v) => v === undefined)) return null;
+    return { keys: [single.map((v) => (v === undefined ? null : v))], multikey: false };
+  }
+
+  private fannedOut(doc: Doc): { keys: unknown[][]; multikey: boolean } | null {
     const perField = this.fields.map((f) => indexValues(doc, f));
     if (this.spec.sparse && perField.every((p) => p.values.every((v) => v === undefined))) return null;
     let tuples: unknown[][] = [[]];
@@ -130,7 +175,7 @@ export class Index {
       }
       tuples = next;
     }
-    return tuples;
+    return { keys: tuples, multikey: perField.some((p) => p.multikey) };
   }
 
   /** Throws the duplicate-key error when `doc` would collide with another document. */
@@ -157,9 +202,29 @@ export class Index {
   }
 
   add(id: string, doc: Doc): void {
-    const keys = this.keysOf(doc);
-    if (!keys) return;
-    if (this.fields.some((f) => indexValues(doc, f).multikey)) this.multikey = true;
+    const indexed = this.indexed(doc);
+    if (!indexed) return;
+    this.insertKeys(id, indexed.keys, indexed.multikey);
+  }
+
+  /**
+   * Moves a document's entries from its old version's keys to its new version's. Keys that compare
+   * equal keep their entries: the position of an entry depends only on its key's order and its id,
+   * so an update that leaves an index's fields alone costs that index no search and no splice.
+   */
+  replace(id: string, oldDoc: Doc, newDoc: Doc): void {
+    const before = this.indexed(oldDoc);
+    const after = this.indexed(newDoc);
+    if (before && after && sameKeys(before.keys, after.keys)) {
+      if (after.multikey) this.multikey = true;
+      return;
+    }
+    if (before) this.removeKeys(id, before.keys);
+    if (after) this.insertKeys(id, after.keys, after.multikey);
+  }
+
+  private insertKeys(id: string, keys: unknown[][], multikey: boolean): void {
+    if (multikey) this.multikey = true;
     for (const key of keys) {
       const entry = { key, id };
       this.entries.splice(this.lowerBound(entry), 0, entry);
@@ -174,7 +239,10 @@ export class Index {
 
   remove(id: string, doc: Doc): void {
     const keys = this.keysOf(doc);
-    if (!keys) return;
+    if (keys) this.removeKeys(id, keys);
+  }
+
+  private removeKeys(id: string, keys: unknown[][]): void {
     for (const key of keys) {
       const entry = { key, id };
       const i = this.lowerBound(entry);

@@ -10,6 +10,12 @@ export type Hints = Record<string, string>;
 /** Hints of stored views, so operators that only see the view (our $type) can tell number types apart. */
 export const viewHints = new WeakMap<object, Hints>();
 
+/**
+ * The BSON bytes a deserialized document arrived in (documents of OP_MSG sequences: inserted
+ * documents, update statements), a view into the message valid while the command runs.
+ */
+export const wireBytes = new WeakMap<object, Buffer>();
+
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 

@@ -1,5 +1,5 @@
 import { BSON } from "bson";
-import { serializeBson } from "../storage/values.js";
+import { serializeBson, wireBytes } from "../storage/values.js";
 import { crc32c } from "./crc32c.js";
 
 export const OP_REPLY = 1;
@@ -100,6 +100,7 @@ function parseOpMsg(msg: Buffer, length: number, requestId: number): Request {
       while (p < end) {
         const d = deserializeAt(msg, p, end);
         docs.push(d.doc);
+        wireBytes.set(d.doc, msg.subarray(p, p + d.size));
         p += d.size;
       }
       sequences.push([id.value, docs]);
