@@ -78,6 +78,8 @@ export class RequestListCache {
   private floor = 0;
   private readonly invalidatedAt = new Map<string, number>();
   private readonly pending = new Set<string>();
+  /** Page reads under way, by tenant and key, with the ticket each began with. */
+  private readonly flights = new Map<string, { ticket: ReadTicket; page: Promise<RequestPage> }>();
   private flushScheduled = false;
   private readonly perTenantBytes: number;
   private readonly now: () => number;
@@ -116,6 +118,30 @@ export class RequestListCache {
 
   page(tenantId: string, key: string): RequestPage | undefined {
     return this.get(tenantId, "pages", key);
+  }
+
+  /**
+   * The cached page, else `read()`'s, stored. Concurrent misses of one page share one read (an
+   * expired or dropped page under load is read once, not once per waiting request), unless their
+   * tenant was invalidated since that read began: a caller never joins a read older than its own write.
+   */
+  pageOr(tenantId: string, key: string, read: () => Promise<RequestPage>): RequestPage | Promise<RequestPage> {
+    const hit = this.get(tenantId, "pages", key);
+    if (hit !== undefined) return hit;
+    const flightKey = `${tenantId}\u0000${key}`;
+    const flight = this.flights.get(flightKey);
+    if (flight !== undefined && this.current(tenantId, flight.ticket)) return flight.page;
+    const ticket = this.ticket();
+    const page = read().then((read) => {
+      this.storePage(tenantId, ticket, key, read);
+      return read;
+    });
+    this.flights.set(flightKey, { ticket, page });
+    const land = () => {
+      if (this.flights.get(flightKey)?.page === page) this.flights.delete(flightKey);
+    };
+    page.then(land, land);
+    return page;
   }
 
   storePage(tenantId: string, ticket: ReadTicket, key: string, page: RequestPage): void {
@@ -167,17 +193,20 @@ export class RequestListCache {
       this.release(shelf, entry.bytes);
       return undefined;
     }
-    // Most recently used last, tenant and entry alike.
-    this.shelves.delete(tenantId);
-    this.shelves.set(tenantId, shelf);
-    map.delete(key);
-    map.set(key, entry);
+    if (section === "pages") {
+      // Most recently used last, tenant and page alike (the applicants and shipments a page shows
+      // are read right after it: they leave in the order they came).
+      this.shelves.delete(tenantId);
+      this.shelves.set(tenantId, shelf);
+      map.delete(key);
+      map.set(key, entry);
+    }
     return entry.value as never;
   }
 
   private put(tenantId: string, ticket: ReadTicket, section: Section, items: [string, unknown, number][]): void {
     if (!this.options.enabled || items.length === 0) return;
-    if (ticket <= this.floor || ticket <= (this.invalidatedAt.get(tenantId) ?? 0)) return;
+    if (!this.current(tenantId, ticket)) return;
     let shelf = this.shelves.get(tenantId);
     if (shelf === undefined) this.shelves.set(tenantId, (shelf = new Shelf()));
     const map = shelf[section] as Map<string, Entry<unknown>>;
@@ -193,6 +222,11 @@ export class RequestListCache {
       this.bytes += bytes;
     }
     this.evict(shelf);
+  }
+
+  /** Whether nothing invalidated the tenant since `ticket` was taken. */
+  private current(tenantId: string, ticket: ReadTicket): boolean {
+    return ticket > this.floor && ticket > (this.invalidatedAt.get(tenantId) ?? 0);
   }
 
   private release(shelf: Shelf, bytes: number): void {

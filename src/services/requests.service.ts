@@ -150,13 +150,7 @@ export class RequestQueryService {
       throw new BadUserInputError("invalid page size", [{ path: "first", message: `expected 1 to ${MAX_PAGE_SIZE}, received ${first}` }]);
     }
     if (this.cache === undefined || !this.cache.enabled) return this.read(tenant, first, after, filter);
-    const key = listCacheKey(tenant, first, after, filter);
-    const cached = this.cache.page(tenant.id, key);
-    if (cached !== undefined) return cached;
-    const ticket = this.cache.ticket();
-    const page = await this.read(tenant, first, after, filter);
-    this.cache.storePage(tenant.id, ticket, key, page);
-    return page;
+    return this.cache.pageOr(tenant.id, listCacheKey(tenant, first, after, filter), () => this.read(tenant, first, after, filter));
   }
 
   private async read(tenant: TenantView, first: number, after: string | null | undefined, filter: RequestFilterInput): Promise<RequestPage> {

@@ -49,6 +49,27 @@ describe("RequestListCache", () => {
     cache.close();
   });
 
+  it("shares one read among concurrent misses of a page, but not with a caller arriving after an invalidation", async () => {
+    const { bus, deliver } = fakeBus();
+    const cache = new RequestListCache({ enabled: true, maxBytes: 1 << 20, ttlMs: 60_000, invalidations: bus });
+    const reads: ((page: RequestPage) => void)[] = [];
+    const read = () => new Promise<RequestPage>((resolve) => reads.push(resolve));
+    const first = cache.pageOr(T1, "k", read);
+    const joined = cache.pageOr(T1, "k", read);
+    expect(reads).toHaveLength(1);
+    deliver(requestsScope(T1)); // a write lands while the read is under way
+    const afterWrite = cache.pageOr(T1, "k", read);
+    expect(reads).toHaveLength(2);
+    reads[0]!(page(["old"]));
+    reads[1]!(page(["new"]));
+    expect((await first).edges[0]!.node.id).toBe("old");
+    expect((await joined).edges[0]!.node.id).toBe("old");
+    expect((await afterWrite).edges[0]!.node.id).toBe("new");
+    // Only the read begun after the write was kept.
+    expect(cache.page(T1, "k")?.edges[0]?.node.id).toBe("new");
+    cache.close();
+  });
+
   it("keys applicants and shipments per tenant, null meaning known missing", () => {
     const cache = new RequestListCache({ enabled: true, maxBytes: 1 << 20, ttlMs: 60_000 });
     const applicants = cache.applicants(T1);
