@@ -73,6 +73,8 @@ export class RequestListCache {
   /** Least recently used first. */
   private readonly shelves = new Map<string, Shelf>();
   private bytes = 0;
+  private pageHits = 0;
+  private pageReads = 0;
   private seq = 0;
   /** Tickets up to this one are void for every tenant (an invalidation of all, or forgotten marks). */
   private floor = 0;
@@ -104,11 +106,11 @@ export class RequestListCache {
     return this.options.enabled;
   }
 
-  /** What the cache holds: tenants, entries and estimated bytes (for tests and metrics). */
-  stats(): { tenants: number; entries: number; bytes: number } {
+  /** What the cache holds (tenants, entries, estimated bytes) and how many page reads it answered or sent on. */
+  stats(): { tenants: number; entries: number; bytes: number; pageHits: number; pageReads: number } {
     let entries = 0;
     for (const shelf of this.shelves.values()) entries += shelf.pages.size + shelf.applicants.size + shelf.shipments.size;
-    return { tenants: this.shelves.size, entries, bytes: this.bytes };
+    return { tenants: this.shelves.size, entries, bytes: this.bytes, pageHits: this.pageHits, pageReads: this.pageReads };
   }
 
   /** A ticket for a read about to hit the database. */
@@ -127,11 +129,15 @@ export class RequestListCache {
    */
   pageOr(tenantId: string, key: string, read: () => Promise<RequestPage>): RequestPage | Promise<RequestPage> {
     const hit = this.get(tenantId, "pages", key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.pageHits++;
+      return hit;
+    }
     const flightKey = `${tenantId}\u0000${key}`;
     const flight = this.flights.get(flightKey);
     if (flight !== undefined && this.current(tenantId, flight.ticket)) return flight.page;
     const ticket = this.ticket();
+    this.pageReads++;
     const page = read().then((read) => {
       this.storePage(tenantId, ticket, key, read);
       return read;

@@ -173,7 +173,8 @@ export class RequestQueryService {
       const c = decodeCursor(after);
       and.push({ $or: [{ createdAt: { $lt: c.createdAt } }, { createdAt: c.createdAt, _id: { $lt: c.id } }] });
     }
-    const rows = await SignatureRequestModel.find({ $and: and })
+    // A lone condition goes bare: the engine matches plain equalities without compiling a query.
+    const rows = await SignatureRequestModel.find(and.length === 1 ? and[0]! : { $and: and })
       .sort({ createdAt: -1, _id: -1 })
       .limit(first + 1)
       .lean<StoredRequest[]>();

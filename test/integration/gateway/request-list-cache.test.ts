@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../../helpers/gateway.js";
 import { applicantInput, PLACE_ORDER, recipientInput } from "../../helpers/orders.js";
 import { sandboxPut } from "../../helpers/sandbox-control.js";
+import { planStages } from "../../helpers/engine.js";
 import { p7mBuffer, pngBuffer } from "../../helpers/fixtures.js";
 import { ApplicantModel, forgetKnownTenants, ShipmentModel, SignatureRequestModel } from "../../../src/models/index.js";
 
@@ -86,6 +87,17 @@ describe("signatureRequests served from the request-list cache", () => {
     expect(await commandsOf(async () => expect(await list({ first: 50, filter: { status: ["IN_REGISTRAZIONE", "EVASA"] } })).toEqual(byStatus))).toEqual([]);
     // Another tenant's list is its own.
     expect((await listTwice({ first: 50 }, other.apiKey)).page.edges).toHaveLength(1);
+  });
+
+  it("reads a page on a miss through the (tenantId, createdAt, _id) index, examining no more than the page", async () => {
+    const plan = (await gw.db.connection
+      .collection("signaturerequests")
+      .find({ tenantId: new Types.ObjectId(tenant.id) })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(3)
+      .explain("executionStats")) as { queryPlanner?: { winningPlan?: Record<string, unknown> }; executionStats?: { totalDocsExamined?: number } };
+    expect(planStages(plan.queryPlanner?.winningPlan)).toContain("IXSCAN");
+    expect(plan.executionStats?.totalDocsExamined).toBe(3);
   });
 
   it("refuses a bad cursor with BAD_USER_INPUT every time, cached or not", async () => {
