@@ -114,7 +114,7 @@ describe("RequestListCache", () => {
     applicants.put(applicants.ticket(), [["x", null]]);
     expect(cache.page(T1, "k")).toBeUndefined();
     expect(applicants.get("x")).toBeUndefined();
-    expect(cache.stats()).toEqual({ tenants: 0, entries: 0, bytes: 0 });
+    expect(cache.stats()).toMatchObject({ tenants: 0, entries: 0, bytes: 0 });
     cache.close();
   });
 });
