@@ -1,3 +1,6 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ALL_REQUESTS_SCOPE, RequestListCache, requestsScope } from "../../src/services/request-list-cache.service.js";
 import type { RequestPage } from "../../src/services/requests.service.js";
@@ -116,5 +119,20 @@ describe("RequestListCache", () => {
     expect(applicants.get("x")).toBeUndefined();
     expect(cache.stats()).toMatchObject({ tenants: 0, entries: 0, bytes: 0 });
     cache.close();
+  });
+});
+
+describe("the tenant-write choke point", () => {
+  it("is not bypassed in src: no driver collection and no middleware: false on the models the cache reads", async () => {
+    const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src");
+    // The plugin names the bypasses in its own documentation.
+    const files = (await readdir(src, { recursive: true })).filter((f) => f.endsWith(".ts") && !f.endsWith("tenant-writes.plugin.ts"));
+    const bypasses: string[] = [];
+    for (const file of files) {
+      const text = await readFile(path.join(src, file), "utf8");
+      if (/\b(SignatureRequestModel|ApplicantModel|ShipmentModel)\.collection\b/.test(text)) bypasses.push(`${file}: Model.collection`);
+      if (/middleware:\s*false/.test(text)) bypasses.push(`${file}: middleware: false`);
+    }
+    expect(bypasses).toEqual([]);
   });
 });
