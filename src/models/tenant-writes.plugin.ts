@@ -136,7 +136,7 @@ async function tenantsOfQuery(query: Query<unknown, unknown>): Promise<TenantWri
       const tenant = tenantOfDoc(row);
       if (tenant === null) return { kind: "all" };
       tenants.add(tenant);
-      tenantById.set(String(row._id), tenant);
+      rememberTenantOf([String(row._id)], tenant);
     }
   }
   return { kind: "tenants", tenantIds: [...tenants] };
