@@ -8,7 +8,7 @@
  *
  * Arguments: operation (products-short, products or list; see OPERATIONS in graphql.bench.ts),
  * connections (50), seconds (10), output file (none: no profile, only the load figures).
- * GRAPHQL_JIT and RATE_LIMIT from the environment reach the gateway's configuration.
+ * GRAPHQL_JIT, RATE_LIMIT and LIST_CACHE from the environment reach the gateway's configuration.
  * Prints requests per second, latencies, the gateway's CPU time per request (steadier than rates on
  * a shared machine) and the process's RSS before and after.
  */
@@ -22,7 +22,7 @@ const [opId = "products-short", connections = "50", seconds = "10", out] = proce
 const operation = OPERATIONS.find(([id]) => id === opId);
 if (!operation) throw new Error(`unknown operation ${opId}: expected one of ${OPERATIONS.map(([id]) => id).join(", ")}`);
 
-const passThrough = Object.fromEntries(Object.entries(process.env).filter(([k]) => k === "GRAPHQL_JIT" || k === "RATE_LIMIT")) as Record<string, string>;
+const passThrough = Object.fromEntries(Object.entries(process.env).filter(([k]) => k === "GRAPHQL_JIT" || k === "RATE_LIMIT" || k === "LIST_CACHE")) as Record<string, string>;
 const { gw, apiKey } = await startSeededGateway(passThrough);
 const mib = () => `${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`;
 console.log(`gateway at ${gw.url}, seeded; RSS ${mib()}`);

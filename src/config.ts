@@ -47,6 +47,10 @@ export interface Config {
   graphqlJit: boolean;
   /** GRAPHQL_FAST_PATH=off: every operation takes Apollo's whole pipeline (see execution/fast-path.ts). */
   graphqlFastPath: boolean;
+  /** LIST_CACHE=off: signatureRequests pages are read from the database every time. */
+  listCache: boolean;
+  /** LIST_CACHE_MAX_MB: what the request-list cache may hold (estimated), all tenants together. */
+  listCacheMaxMb: number;
 }
 
 /** A problem with one environment variable, reported all together so a misconfiguration is fixed in one go. */
@@ -154,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const graphqlFastPath = str("GRAPHQL_FAST_PATH") ?? "on";
   if (graphqlFastPath !== "on" && graphqlFastPath !== "off") problems.push(`GRAPHQL_FAST_PATH: expected on or off, received ${JSON.stringify(graphqlFastPath)}`);
 
+  const listCache = str("LIST_CACHE") ?? "on";
+  if (listCache !== "on" && listCache !== "off") problems.push(`LIST_CACHE: expected on or off, received ${JSON.stringify(listCache)}`);
+  const listCacheMaxMb = positive("LIST_CACHE_MAX_MB", 64);
+
   const config: Config = {
     port,
     host,
@@ -181,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timings,
     graphqlJit: graphqlJit !== "off",
     graphqlFastPath: graphqlFastPath !== "off",
+    listCache: listCache !== "off",
+    listCacheMaxMb,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

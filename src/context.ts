@@ -5,6 +5,7 @@ import { looksLikeJwt, type SessionScope, type SessionTokenService } from "./ser
 import type { Principal } from "./security/principal.js";
 import { ForbiddenError, UnauthenticatedError, type AppError } from "./errors/index.js";
 import { createLoaders, type Loaders, type StoredCatalogue } from "./loaders.js";
+import type { RequestListCache } from "./services/request-list-cache.service.js";
 
 /** The end user a session token was minted for, and what it may do. */
 export interface SessionPrincipal {
@@ -36,6 +37,8 @@ export interface ContextDeps {
   sessions?: SessionTokenService;
   /** The catalogue in memory, for the product loader (without it, the loader reads the collection). */
   catalogue?: StoredCatalogue;
+  /** Applicants and shipments kept with the request-list cache, for their loaders. */
+  listCache?: RequestListCache;
 }
 
 /** Where a request comes from, as far as the browser told us. */
@@ -107,7 +110,7 @@ function tenantContext(
     principal: who.principal,
     authError: null,
     get loaders(): Loaders {
-      return (loaders ??= createLoaders(tenant.id, deps.catalogue));
+      return (loaders ??= createLoaders(tenant.id, deps.catalogue, deps.listCache));
     },
     get logger(): Logger {
       return (logger ??= deps.logger.child(who.logBindings));

@@ -3,6 +3,7 @@ import { Types } from "mongoose";
 import { ApplicantModel, ProductModel, ShipmentModel, type ApplicantFields, type ProductFields, type ShipmentFields, type TenantMode } from "./models/index.js";
 import { toProductView, type ProductView } from "./services/products.service.js";
 import { addBusinessDays } from "./calendar/business-time.js";
+import type { RequestListCache, ViewShelf } from "./services/request-list-cache.service.js";
 
 export interface ApplicantView {
   id: string;
@@ -39,6 +40,13 @@ export interface Loaders {
   product: DataLoader<string, ProductView | null>;
   applicant: DataLoader<string, ApplicantView | null>;
   shipment: DataLoader<string, ShipmentView | null>;
+  /**
+   * The same answers as the loaders, but synchronous when the value is in memory already (the
+   * catalogue, the request-list cache): fifty rows of a cached page then cost no promise each.
+   */
+  productOf(mode: TenantMode, code: string): ProductView | null | Promise<ProductView | null>;
+  applicantOf(id: string): ApplicantView | null | Promise<ApplicantView | null>;
+  shipmentOf(id: string): ShipmentView | null | Promise<ShipmentView | null>;
 }
 
 function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
@@ -50,19 +58,24 @@ function objectIds(keys: readonly string[]): Types.ObjectId[] {
   return keys.filter((k) => /^[0-9a-f]{24}$/i.test(k)).map((k) => new Types.ObjectId(k));
 }
 
-/**
- * Creates the loaders for one GraphQL request, scoped to one tenant: a key of another tenant
- * resolves to null.
- */
 /** Where the product loader reads the catalogue from memory (ProductService.stored). */
 export interface StoredCatalogue {
   stored(mode: TenantMode): Promise<ReadonlyMap<string, ProductView>>;
+  /** The same map when already in memory, else undefined. */
+  storedNow?(mode: TenantMode): ReadonlyMap<string, ProductView> | undefined;
 }
 
-export function createLoaders(tenantId: string, catalogue?: StoredCatalogue): Loaders {
+/**
+ * Creates the loaders for one GraphQL request, scoped to one tenant: a key of another tenant
+ * resolves to null. With `listCache`, applicants and shipments already read are answered from it.
+ */
+export function createLoaders(tenantId: string, catalogue?: StoredCatalogue, listCache?: RequestListCache): Loaders {
   const tenant = new Types.ObjectId(tenantId);
-  return {
-    product: new DataLoader(async (keys) => {
+  // Applicants and shipments are kept with the tenant's list pages, and dropped with them.
+  const applicants = listCache?.enabled ? listCache.applicants(tenantId) : undefined;
+  const shipments = listCache?.enabled ? listCache.shipments(tenantId) : undefined;
+  const loaders = {
+    product: new DataLoader<string, ProductView | null>(async (keys) => {
       if (catalogue !== undefined) {
         return Promise.all(
           keys.map(async (k) => {
@@ -77,15 +90,55 @@ export function createLoaders(tenantId: string, catalogue?: StoredCatalogue): Lo
       const rows = await ProductModel.find(filter as Record<string, unknown>).lean<ProductFields[]>();
       return byKey(keys, rows, (r) => `${r.mode}:${r.code}`).map((r) => (r ? toProductView(r) : null));
     }),
-    applicant: new DataLoader(async (keys) => {
-      const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
-      return byKey(keys, rows, (r) => r._id.toHexString()).map((a) => (a ? toApplicantView(a) : null));
-    }),
-    shipment: new DataLoader(async (keys) => {
-      const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
-      return byKey(keys, rows, (r) => r._id.toHexString()).map((s) => (s ? toShipmentView(s) : null));
-    }),
+    applicant: new DataLoader<string, ApplicantView | null>((keys) => cachedBatch(keys, applicants, (ids) => applicantsOf(tenant, ids))),
+    shipment: new DataLoader<string, ShipmentView | null>((keys) => cachedBatch(keys, shipments, (ids) => shipmentsOf(tenant, ids))),
   };
+  return {
+    ...loaders,
+    productOf: (mode, code) => {
+      const known = catalogue?.storedNow?.(mode);
+      return known !== undefined ? (known.get(code) ?? null) : loaders.product.load(`${mode}:${code}`);
+    },
+    applicantOf: (id) => {
+      const known = applicants?.get(id);
+      return known !== undefined ? known : loaders.applicant.load(id);
+    },
+    shipmentOf: (id) => {
+      const known = shipments?.get(id);
+      return known !== undefined ? known : loaders.shipment.load(id);
+    },
+  };
+}
+
+/** Answers the keys the cache holds, reads the others in one query and keeps them. */
+async function cachedBatch<T>(keys: readonly string[], cache: ViewShelf<T> | undefined, read: (ids: readonly string[]) => Promise<(T | null)[]>): Promise<(T | null)[]> {
+  if (cache === undefined) return read(keys);
+  const out: (T | null)[] = new Array(keys.length);
+  const missing: string[] = [];
+  const at: number[] = [];
+  keys.forEach((key, i) => {
+    const hit = cache.get(key);
+    if (hit === undefined) {
+      missing.push(key);
+      at.push(i);
+    } else out[i] = hit;
+  });
+  if (missing.length === 0) return out;
+  const ticket = cache.ticket();
+  const views = await read(missing);
+  views.forEach((view, j) => (out[at[j]!] = view));
+  cache.put(ticket, missing.map((id, j) => [id, views[j]!]));
+  return out;
+}
+
+async function applicantsOf(tenant: Types.ObjectId, keys: readonly string[]): Promise<(ApplicantView | null)[]> {
+  const rows = await ApplicantModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
+  return byKey(keys, rows, (r) => r._id.toHexString()).map((a) => (a ? toApplicantView(a) : null));
+}
+
+async function shipmentsOf(tenant: Types.ObjectId, keys: readonly string[]): Promise<(ShipmentView | null)[]> {
+  const rows = await ShipmentModel.find({ _id: { $in: objectIds(keys) }, tenantId: tenant }).lean();
+  return byKey(keys, rows, (r) => r._id.toHexString()).map((s) => (s ? toShipmentView(s) : null));
 }
 
 /** A stored applicant as the API shows it (the loader's mapping, also used to prime it). */

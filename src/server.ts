@@ -26,6 +26,7 @@ import { StatusTracker } from "./services/status-tracker.service.js";
 import { OrderService } from "./services/orders.service.js";
 import { ProductService } from "./services/products.service.js";
 import { RequestQueryService } from "./services/requests.service.js";
+import { RequestListCache } from "./services/request-list-cache.service.js";
 import { DownloadService, InvalidDownloadLinkError } from "./services/downloads.service.js";
 import { SandboxControl } from "./services/sandbox-control.service.js";
 import { SandboxAdmin } from "./services/sandbox-admin.service.js";
@@ -122,6 +123,8 @@ export interface RunningServer {
   readonly schema: GraphQLSchema;
   /** Which executor runs GraphQL operations (GRAPHQL_JIT), and whether the fast path answers (GRAPHQL_FAST_PATH); tests flip them to compare answers. */
   readonly executor: ExecutorSwitch & { fastPath: boolean };
+  /** Pages of signatureRequests kept per tenant (LIST_CACHE); tests read its stats. */
+  readonly listCache: RequestListCache;
   /** Stops within about `graceMs` (default 5 s) plus a second, whatever the load (see graceful-shutdown.ts). */
   close(options?: Pick<ShutdownOptions, "graceMs">): Promise<void>;
 }
@@ -257,8 +260,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   await applyRetention(sandboxCallbackModel(db.connection), "createdAt", config.sandboxCallbackRetentionDays);
 
   const sessions = new SessionTokenService({ cipher, logger: logger.child({ component: "session-tokens" }) });
-  const contextDeps = { adminToken: config.adminToken, logger, sessions, catalogue: products };
-  const queries = new RequestQueryService(blindIndexKey);
+  // Pages of signatureRequests, per tenant, until a write to its requests, applicants or shipments
+  // (here or, through the bus, on another replica); 60 s at most should an invalidation be lost.
+  const listCache = new RequestListCache({
+    enabled: config.listCache,
+    maxBytes: config.listCacheMaxMb * 2 ** 20,
+    ttlMs: 60_000,
+    invalidations: feedBus.invalidations,
+  });
+  const contextDeps = { adminToken: config.adminToken, logger, sessions, catalogue: products, listCache };
+  const queries = new RequestQueryService(blindIndexKey, listCache);
   const sandboxAdmin = new SandboxAdmin(clients, sandboxBaseUrl);
   const webhookTools = new WebhookTools(webhooks, cipher);
   const schema = await buildGatewaySchema({
@@ -493,6 +504,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     orders,
     schema,
     executor,
+    listCache,
     async close(options = {}) {
       // Background loops stop taking new work now; a pass under way is not waited for beyond the grace period.
       const loops = Promise.allSettled([reconciler.stop(), webhooks.stop(), sandbox.stop()]);
@@ -503,6 +515,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       });
       ownTransport?.close?.();
       await settleWithin(1_000, loops, feedBus.close(), apollo.stop());
+      listCache.close();
       redis?.disconnect();
     },
   };

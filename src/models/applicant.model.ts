@@ -1,3 +1,4 @@
+import { tenantWritesPlugin } from "./tenant-writes.plugin.js";
 import { Schema, model, type InferSchemaType } from "mongoose";
 
 /**
@@ -38,6 +39,9 @@ const applicantSchema = new Schema(
   { timestamps: true },
 );
 applicantSchema.index({ tenantId: 1, taxCodeHash: 1 });
+
+// Every write reports its tenants, so caches of what these collections hold are dropped (request-list cache).
+applicantSchema.plugin(tenantWritesPlugin);
 
 export type ApplicantFields = InferSchemaType<typeof applicantSchema>;
 export const ApplicantModel = model("Applicant", applicantSchema);

@@ -11,3 +11,4 @@ export * from "./webhook-delivery.model.js";
 export * from "./retention.js";
 export * from "./signing-key.model.js";
 export * from "./spid-voucher.model.js";
+export * from "./tenant-writes.plugin.js";

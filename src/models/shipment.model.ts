@@ -1,3 +1,4 @@
+import { tenantWritesPlugin } from "./tenant-writes.plugin.js";
 import { Schema, model, type InferSchemaType } from "mongoose";
 
 export const SHIPPING_SPEEDS = ["STANDARD", "PRIORITY", "EXPRESS"] as const;
@@ -26,6 +27,9 @@ const shipmentSchema = new Schema(
 );
 shipmentSchema.index({ requestId: 1 }, { unique: true });
 shipmentSchema.index({ tenantId: 1 });
+
+// Every write reports its tenants, so caches of what these collections hold are dropped (request-list cache).
+shipmentSchema.plugin(tenantWritesPlugin);
 
 export type ShipmentFields = InferSchemaType<typeof shipmentSchema>;
 export const ShipmentModel = model("Shipment", shipmentSchema);

@@ -1,3 +1,4 @@
+import { tenantWritesPlugin } from "./tenant-writes.plugin.js";
 import { Schema, model, type InferSchemaType, type HydratedDocument } from "mongoose";
 
 /** Upstream's four `stato` values in English, plus the gateway's own SUBMITTING and FAILED. */
@@ -123,6 +124,9 @@ signatureRequestSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 signatureRequestSchema.index({ tenantId: 1, upstreamId: 1 });
 signatureRequestSchema.index({ nextCheckAt: 1 });
 signatureRequestSchema.index({ "outbox.at": 1 });
+
+// Every write reports its tenants, so caches of what these collections hold are dropped (request-list cache).
+signatureRequestSchema.plugin(tenantWritesPlugin);
 
 export type SignatureRequestFields = InferSchemaType<typeof signatureRequestSchema>;
 export type SignatureRequestDocument = HydratedDocument<SignatureRequestFields>;

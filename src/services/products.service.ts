@@ -126,6 +126,11 @@ export class ProductService {
     return (await this.snapshotOf(mode)).byCode;
   }
 
+  /** `stored(mode)` when it is in memory already, without a promise; undefined otherwise. */
+  storedNow(mode: TenantMode): ReadonlyMap<string, ProductView> | undefined {
+    return this.snapshots.get(mode)?.byCode;
+  }
+
   private async snapshot(tenant: TenantView): Promise<CatalogueSnapshot> {
     const at = this.refreshedAt.get(tenant.mode);
     if (at === undefined || Date.now() - at >= this.ttlMs) await this.ensureFresh(tenant);

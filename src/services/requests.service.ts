@@ -9,6 +9,7 @@ import {
 import { BadUserInputError } from "../errors/index.js";
 import { blindIndex, escapeRegex, sanitizeFilterString } from "../security/index.js";
 import type { TenantView } from "./tenants.service.js";
+import type { RequestListCache } from "./request-list-cache.service.js";
 
 /** A request as GraphQL serves it (loaders resolve product, applicant and shipment from the keys). */
 export interface RequestView {
@@ -111,9 +112,30 @@ export function ownerFilter(tenant: TenantView): { tenantId: string; subject?: s
   return tenant.subject === undefined ? { tenantId: tenant.id } : { tenantId: tenant.id, subject: tenant.subject };
 }
 
+/**
+ * The list's arguments and the caller's scope as one string: two calls with the same key read the
+ * same page (the tenant is the cache's other key).
+ */
+export function listCacheKey(tenant: TenantView, first: number, after: string | null | undefined, filter: RequestFilterInput): string {
+  return JSON.stringify([
+    tenant.subject === undefined ? null : tenant.subject,
+    first,
+    after ?? null,
+    filter.status?.length ? [...new Set(filter.status)].sort() : null,
+    filter.productCode || null,
+    filter.createdAfter ? filter.createdAfter.getTime() : null,
+    filter.createdBefore ? filter.createdBefore.getTime() : null,
+    filter.search || null,
+  ]);
+}
+
 /** Reads requests, always scoped to the caller's tenant (and session subject). */
 export class RequestQueryService {
-  constructor(private readonly blindIndexKey: Buffer) {}
+  /** `cache`: pages kept in memory until a write to the tenant's requests (see RequestListCache). */
+  constructor(
+    private readonly blindIndexKey: Buffer,
+    private readonly cache?: RequestListCache,
+  ) {}
 
   /** The tenant's request by id, or null (a foreign id is indistinguishable from a missing one). */
   async get(tenant: TenantView, id: string): Promise<RequestView | null> {
@@ -127,6 +149,11 @@ export class RequestQueryService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw new BadUserInputError("invalid page size", [{ path: "first", message: `expected 1 to ${MAX_PAGE_SIZE}, received ${first}` }]);
     }
+    if (this.cache === undefined || !this.cache.enabled) return this.read(tenant, first, after, filter);
+    return this.cache.pageOr(tenant.id, listCacheKey(tenant, first, after, filter), () => this.read(tenant, first, after, filter));
+  }
+
+  private async read(tenant: TenantView, first: number, after: string | null | undefined, filter: RequestFilterInput): Promise<RequestPage> {
     const and: Record<string, unknown>[] = [{ tenantId: new Types.ObjectId(tenant.id) }];
     if (tenant.subject !== undefined) and.push({ subject: tenant.subject });
     if (filter.status?.length) and.push({ status: { $in: filter.status } });
@@ -146,7 +173,8 @@ export class RequestQueryService {
       const c = decodeCursor(after);
       and.push({ $or: [{ createdAt: { $lt: c.createdAt } }, { createdAt: c.createdAt, _id: { $lt: c.id } }] });
     }
-    const rows = await SignatureRequestModel.find({ $and: and })
+    // A lone condition goes bare: the engine matches plain equalities without compiling a query.
+    const rows = await SignatureRequestModel.find(and.length === 1 ? and[0]! : { $and: and })
       .sort({ createdAt: -1, _id: -1 })
       .limit(first + 1)
       .lean<StoredRequest[]>();

@@ -46,6 +46,19 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ MAX_WS_PER_TENANT: "many" })).toThrow(ConfigError);
   });
 
+  it("reads the request-list cache switch and budget, on and 64 MB by default, refusing other values", () => {
+    expect(loadConfig({})).toMatchObject({ listCache: true, listCacheMaxMb: 64 });
+    expect(loadConfig({ LIST_CACHE: "off", LIST_CACHE_MAX_MB: "8" })).toMatchObject({ listCache: false, listCacheMaxMb: 8 });
+    let caught: unknown;
+    try {
+      loadConfig({ LIST_CACHE: "no", LIST_CACHE_MAX_MB: "0" });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems.map((p) => p.split(":")[0])).toEqual(["LIST_CACHE", "LIST_CACHE_MAX_MB"]);
+  });
+
   it("strips trailing slashes from URLs", () => {
     expect(loadConfig({ FIRMADIGITALE_URL: "https://test.ws.firmadigitale.com/" }).firmadigitaleUrl).toBe(
       "https://test.ws.firmadigitale.com",

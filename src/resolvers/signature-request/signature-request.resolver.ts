@@ -93,17 +93,17 @@ export class SignatureRequestResolver {
   }
 
   @FieldResolver(() => Product, { nullable: true })
-  product(@Root() request: RequestView, @Ctx() ctx: Context): Promise<ProductView | null> {
-    return requireLoaders(ctx).product.load(`${request.productMode}:${request.productCode}`);
+  product(@Root() request: RequestView, @Ctx() ctx: Context): ProductView | null | Promise<ProductView | null> {
+    return requireLoaders(ctx).productOf(request.productMode, request.productCode);
   }
 
   @FieldResolver(() => Applicant, { nullable: true })
-  applicant(@Root() request: RequestView, @Ctx() ctx: Context): Promise<ApplicantView | null> | null {
-    return request.applicantId ? requireLoaders(ctx).applicant.load(request.applicantId) : null;
+  applicant(@Root() request: RequestView, @Ctx() ctx: Context): ApplicantView | null | Promise<ApplicantView | null> {
+    return request.applicantId ? requireLoaders(ctx).applicantOf(request.applicantId) : null;
   }
 
   @FieldResolver(() => Shipment, { nullable: true })
-  shipment(@Root() request: RequestView, @Ctx() ctx: Context): Promise<ShipmentView | null> | null {
-    return request.shipmentId ? requireLoaders(ctx).shipment.load(request.shipmentId) : null;
+  shipment(@Root() request: RequestView, @Ctx() ctx: Context): ShipmentView | null | Promise<ShipmentView | null> {
+    return request.shipmentId ? requireLoaders(ctx).shipmentOf(request.shipmentId) : null;
   }
 }

@@ -29,7 +29,8 @@ describe("signatureRequests with product, applicant and shipment", () => {
   });
 
   it("costs three finds for 50 requests: the page, then one batched $in per loader (products come from the catalogue in memory)", async () => {
-    await gw.graphql(LIST, {}, key); // warms the key cache, so only the listing is counted
+    // Warms the key cache, so only the listing is counted; a page of another size leaves the list uncached.
+    await gw.graphql("{ signatureRequests(first: 1) { edges { node { id } } } }", {}, key);
     let result: Awaited<ReturnType<TestGateway["graphql"]>> | undefined;
     const commands = await gw.countCommands(async () => {
       result = await gw.graphql(LIST, {}, key);
@@ -43,5 +44,14 @@ describe("signatureRequests with product, applicant and shipment", () => {
     expect(listing.map((c) => `${c.name}:${String(c.collection)}`).sort()).toEqual(
       ["find:applicants", "find:shipments", "find:signaturerequests"].sort(),
     );
+  });
+
+  it("answers the same list again from the request-list cache, without a database command", async () => {
+    const first = await gw.graphql(LIST, {}, key);
+    const commands = await gw.countCommands(async () => {
+      const again = await gw.graphql(LIST, {}, key);
+      expect(again.body).toEqual(first.body);
+    });
+    expect(commands.filter((c) => c.collection !== "webhookdeliveries")).toEqual([]);
   });
 });
