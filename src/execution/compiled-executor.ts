@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
 import type * as GraphqlJit from "graphql-jit";
+import { LruCache } from "../lru-cache.js";
 
 // The CommonJS build, loaded with require on purpose (as graphql-query-complexity in query-limits.ts):
 // the ESM build imports `graphql/index.mjs`, a second graphql realm that rejects our schema.
@@ -14,34 +15,6 @@ type GatewayExecutor = Awaited<ReturnType<GatewayInterface["load"]>>["executor"]
 
 /** Compiled operations kept; the least recently used one goes first. */
 export const DEFAULT_COMPILED_CACHE_SIZE = 1000;
-
-/** A bounded map that forgets its least recently used entry past `size`. */
-export class LruCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`an LRU cache needs a positive integer size, received ${size}`);
-  }
-
-  get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      // Re-inserted: Map keeps insertion order, so the first key is the least recently used.
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
-  }
-
-  get length(): number {
-    return this.map.size;
-  }
-}
 
 export interface ExecuteArgs {
   document: DocumentNode;

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode } from "graphql";
-import { LruCache, type OperationExecutor } from "./compiled-executor.js";
+import type { OperationExecutor } from "./compiled-executor.js";
+import { LruCache } from "../lru-cache.js";
 import type { CostExtension, CostLimiter, ThrottleStatus } from "../security/rate-limit.js";
 import type { Principal } from "../security/principal.js";
 import type { OperationAnalysis } from "../security/query-limits.js";

@@ -85,6 +85,36 @@ function writeJson(res: ServerResponse, body: string): void {
 export function createGraphqlHandler<TContext extends BaseContext & FastPathContext>(opts: GraphqlHandlerOptions<TContext>) {
   const { apollo, maxBodyBytes, logger, fastPath } = opts;
 
+  /**
+   * Answers on the fast path when it can ("answered"). Otherwise, when it built the caller's context
+   * on the way, returns it for Apollo (carrying any cost already drawn); undefined when it did not.
+   */
+  async function answerFast(
+    fast: NonNullable<GraphqlHandlerOptions<TContext>["fastPath"]>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+  ): Promise<"answered" | (() => Promise<TContext>) | undefined> {
+    const accept = req.headers.accept;
+    if ((accept !== undefined && !JSON_ACCEPTS.has(accept)) || !fast.enabled()) return undefined;
+    const found = fast.path.lookup(body);
+    if (found === undefined) return undefined;
+    const started = process.hrtime.bigint();
+    // A context that cannot be built is Apollo's to report: it builds it again.
+    const built = await opts.context(req).catch(() => null);
+    if (built === null) return undefined;
+    const operationName = (body as { operationName?: string | null }).operationName ?? null;
+    const outcome = await fast.path.execute(found, operationName, built);
+    if (outcome.kind === "answer") {
+      writeJson(res, outcome.body);
+      fast.record(outcome.operationName, started);
+      return "answered";
+    }
+    // The cost limit plugin reads it (prepaidCostOf) and draws nothing more.
+    if (outcome.prepaid !== null) setPrepaidCost(built, outcome.prepaid);
+    return async () => built;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> {
     const declared = Number(req.headers["content-length"]);
     if (declared > maxBodyBytes) {
@@ -108,26 +138,9 @@ export function createGraphqlHandler<TContext extends BaseContext & FastPathCont
       sendError(res, 400, "BAD_REQUEST", (err as Error).message);
       return;
     }
-    let context = () => opts.context(req);
-    const accept = req.headers.accept;
-    const found = fastPath !== undefined && (accept === undefined || JSON_ACCEPTS.has(accept)) && fastPath.enabled() ? fastPath.path.lookup(body) : undefined;
-    if (found !== undefined) {
-      const started = process.hrtime.bigint();
-      const built = await opts.context(req).catch(() => null);
-      // A context that cannot be built is Apollo's to report: it builds it again.
-      if (built !== null) {
-        const operationName = ((body as { operationName?: string | null }).operationName ?? null) as string | null;
-        const outcome = await fastPath!.path.execute(found, operationName, built);
-        if (outcome.kind === "answer") {
-          writeJson(res, outcome.body);
-          fastPath!.record(outcome.operationName, started);
-          return;
-        }
-        // The cost limit plugin reads it (prepaidCostOf) and draws nothing more.
-        if (outcome.prepaid !== null) setPrepaidCost(built, outcome.prepaid);
-        context = async () => built;
-      }
-    }
+    const fast = fastPath !== undefined ? await answerFast(fastPath, req, res, body) : undefined;
+    if (fast === "answered") return;
+    const context = fast ?? (() => opts.context(req));
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);

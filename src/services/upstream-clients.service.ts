@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { FirmaDigitaleClient, type HttpTransport } from "../provider/index.js";
 import { TenantModel } from "../models/index.js";
+import { LruCache } from "../lru-cache.js";
 import { ForbiddenError } from "../errors/index.js";
 import { sign, verify } from "./secrets.service.js";
 import type { TenantView } from "./tenants.service.js";
@@ -22,7 +23,7 @@ export interface UpstreamClientsOptions {
   timeoutMs?: number;
 }
 
-// Kept per test tenant, the oldest dropped first past this many.
+// Kept per test tenant, the least recently used dropped first past this many.
 const SANDBOX_CLIENTS_MAX = 1_000;
 
 const SANDBOX_TOKEN = /^fgw_sbx_([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
@@ -34,7 +35,7 @@ const SANDBOX_TOKEN = /^fgw_sbx_([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/;
  */
 export class UpstreamClients {
   /** Test tenants' sandbox clients: their token is a signature, the same on every call. */
-  private readonly sandboxClients = new Map<string, { baseUrl: string; client: FirmaDigitaleClient }>();
+  private readonly sandboxClients = new LruCache<{ baseUrl: string; client: FirmaDigitaleClient }>(SANDBOX_CLIENTS_MAX);
 
   constructor(private readonly options: UpstreamClientsOptions) {}
 
@@ -51,7 +52,6 @@ export class UpstreamClients {
       const cached = this.sandboxClients.get(tenant.id);
       if (cached?.baseUrl === baseUrl) return cached.client;
       const client = new FirmaDigitaleClient({ ...common, baseUrl, token: this.sandboxToken(tenant.id) });
-      if (this.sandboxClients.size >= SANDBOX_CLIENTS_MAX) this.sandboxClients.delete(this.sandboxClients.keys().next().value!);
       this.sandboxClients.set(tenant.id, { baseUrl, client });
       return client;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildSchema, parse } from "graphql";
-import { CompiledExecutor, LruCache } from "../../src/execution/compiled-executor.js";
+import { CompiledExecutor } from "../../src/execution/compiled-executor.js";
+import { LruCache } from "../../src/lru-cache.js";
 import { loadConfig } from "../../src/config.js";
 
 describe("LruCache", () => {

@@ -4,7 +4,7 @@ import { prodotti } from "../catalogue/index.js";
 import type { InboxRecorder } from "../inbox/index.js";
 import type { SandboxControls } from "../service/sandbox-controls.js";
 import { registerControlRoutes } from "./controls.routes.js";
-import { NO_FAULTS, type FaultSettings, type SandboxAccountDoc, type SandboxCallbackDoc } from "../models/index.js";
+import { faultsOf, type FaultSettings, type SandboxAccountDoc, type SandboxCallbackDoc } from "../models/index.js";
 import { isSandboxError, type SandboxError } from "../sandbox-error.js";
 import { isObjectIdHex, type SandboxService } from "../service/index.js";
 import { HttpErrors, sendData, sendError, sendTextError } from "./envelope.js";
@@ -63,7 +63,7 @@ export function createSandboxRouter(options: SandboxRouterOptions): { router: Ro
       let account: SandboxAccountDoc | undefined;
       if (faulty) {
         account = await service.account(tenant.tenantId);
-        const faults = { ...NO_FAULTS, ...account.faults };
+        const faults = faultsOf(account);
         const r = options.random();
         if (r < faults.error_rate) return sendError(res, HttpErrors.injected());
         hold = r < faults.error_rate + faults.timeout_rate;

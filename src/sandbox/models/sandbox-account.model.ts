@@ -28,6 +28,11 @@ export const DEFAULT_BALANCE_CENTS = 100_000;
 /** Faults are off until a key turns them on. */
 export const NO_FAULTS: FaultSettings = Object.freeze({ error_rate: 0, timeout_rate: 0, drop_callbacks: false, spid_sold_out: false });
 
+/** An account's fault settings, every one present (accounts stored before a setting existed lack it). */
+export function faultsOf(account: Pick<SandboxAccountDoc, "faults">): FaultSettings {
+  return { ...NO_FAULTS, ...account.faults };
+}
+
 const accountSchema = new Schema<SandboxAccountDoc>(
   {
     _id: { type: String, required: true },

@@ -3,8 +3,7 @@ import { Types, type Model } from "mongoose";
 import type { Logger } from "pino";
 import { findProduct, findSpidProduct, type CatalogueProduct } from "../catalogue/index.js";
 import type { CallbackDispatcher, StatusChangeNotice } from "../callbacks/index.js";
-import { checkIdDocument, checkSignedForm, decodeBase64Strict } from "../documents/index.js";
-import { renderModulo } from "../documents/index.js";
+import { checkIdDocument, checkSignedForm, decodeBase64Strict, renderModulo } from "../documents/index.js";
 import {
   applyDueStep,
   applyUpload,
@@ -17,6 +16,7 @@ import {
 } from "../lifecycle/index.js";
 import {
   DEFAULT_BALANCE_CENTS,
+  faultsOf,
   NO_FAULTS,
   type FaultSettings,
   type SandboxAccountDoc,
@@ -174,15 +174,14 @@ export class SandboxService {
 
   /** GET /sandbox/_faults. */
   async faults(tenantId: string): Promise<FaultSettings> {
-    const acc = await this.account(tenantId);
-    return { ...NO_FAULTS, ...acc.faults };
+    return faultsOf(await this.account(tenantId));
   }
 
   /** PUT /sandbox/_faults: fields not given keep their value. */
   async setFaults(tenantId: string, patch: Partial<FaultSettings>): Promise<FaultSettings> {
     return this.lock.run(tenantId, async () => {
       const acc = await this.account(tenantId);
-      const faults = { ...NO_FAULTS, ...acc.faults, ...patch };
+      const faults = { ...faultsOf(acc), ...patch };
       await this.deps.accounts.updateOne({ _id: tenantId }, { $set: { faults } });
       return faults;
     });
